@@ -1,0 +1,6 @@
+// Every CLI command module. Each exports `register(program)`; add one line per new command.
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const commandModules: RegisterCommand[] = [];

@@ -1,0 +1,2 @@
+// The only public face of the pure Raft core.
+export * from './types.js';
