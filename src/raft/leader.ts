@@ -1,0 +1,160 @@
+// Leader side: sending appends, heartbeats and snapshots, handling their answers, and commit (§5.3,
+// §5.4.2). Replication is pipelined per follower (a window of in-flight appends) and batched (all
+// proposals since the last Ready travel in one append, up to maxMsgBytes).
+import type { Raft } from './raft.js';
+import { quorumMatch } from './quorum.js';
+import { handleReadAck, handleReadIndexRequest, releaseReadsAfterCommit } from './reads.js';
+import type { Message, MsgAppResp, NodeId } from './types.js';
+
+export function stepLeader(r: Raft, m: Message): void {
+  const pr = r.prs.get(m.from);
+  if (pr === undefined) return;
+  pr.recentActive = true; // any message of our term from a peer proves it is reachable (CheckQuorum)
+  switch (m.type) {
+    case 'AppResp':
+      handleAppendResponse(r, m);
+      return;
+    case 'ReadIndex':
+      handleReadIndexRequest(r, m.ctx, m.from);
+      return;
+    default:
+      // Vote answers after winning, stale TimeoutNow, etc. An App or Snap of our own term from
+      // another node would mean two leaders in one term: impossible while the core is correct.
+      return;
+  }
+}
+
+function handleAppendResponse(r: Raft, m: MsgAppResp): void {
+  const pr = r.prs.get(m.from);
+  if (pr === undefined) return;
+  if (!m.success) {
+    // Rule 13 is handled in step(): a rejection with a higher term never reaches here.
+    let nextProbe = m.conflictIndex;
+    if (m.conflictTerm > 0) nextProbe = r.log.findConflictByTerm(m.conflictIndex, m.conflictTerm);
+    if (pr.maybeDecrTo(m.rejectedIndex, nextProbe)) {
+      if (pr.state === 'replicate') pr.becomeProbe();
+      sendAppend(r, m.from, true);
+    }
+  } else {
+    const wasPaused = pr.isPaused();
+    if (pr.maybeUpdate(m.matchIndex, r.tickCount)) {
+      if (pr.state === 'probe') pr.becomeReplicate(r.tickCount);
+      else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) {
+        pr.becomeProbe();
+        pr.becomeReplicate(r.tickCount);
+      } else if (pr.state === 'replicate') pr.freeUpTo(m.matchIndex);
+      if (maybeCommit(r)) bcastAppend(r);
+      else if (wasPaused) sendAppend(r, m.from, false);
+      while (sendAppend(r, m.from, false)) {
+        // keep the pipeline full while there are entries and window space
+      }
+      if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) sendTimeoutNow(r, m.from);
+    } else {
+      onIdleResponse(r, m.from);
+    }
+  }
+  if (m.readCtx !== undefined) handleReadAck(r, m.from, m.readCtx);
+}
+
+/**
+ * An answer that moved nothing (a heartbeat answer, a duplicate). It is the moment to recover from
+ * lost messages: a probe is resent, a full window frees a slot, a pipeline that has made no
+ * progress for an election timeout falls back to probing, a lost snapshot is sent again.
+ */
+function onIdleResponse(r: Raft, id: NodeId): void {
+  const pr = r.prs.get(id);
+  if (pr === undefined) return;
+  const behind = pr.match < r.log.lastIndex();
+  switch (pr.state) {
+    case 'probe':
+      pr.probeSent = false;
+      if (behind) sendAppend(r, id, true);
+      return;
+    case 'replicate':
+      if (behind && r.tickCount - pr.lastProgressTick >= r.cfg.electionTick) {
+        pr.becomeProbe();
+        sendAppend(r, id, true);
+        return;
+      }
+      if (pr.isPaused()) pr.freeFirst();
+      sendAppend(r, id, false);
+      return;
+    case 'snapshot':
+      if (r.tickCount - pr.snapshotSentTick >= 2 * r.cfg.electionTick) {
+        pr.becomeProbe();
+        sendAppend(r, id, true);
+      }
+      return;
+  }
+}
+
+/**
+ * Send the next append to `to` if its flow control allows. With `sendIfEmpty` false nothing is
+ * sent when there are no new entries. Returns whether a message was sent.
+ */
+export function sendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): boolean {
+  const pr = r.prs.get(to);
+  if (pr === undefined || to === r.id || pr.isPaused()) return false;
+  const prevLogIndex = pr.next - 1;
+  const prevLogTerm = r.log.termAt(prevLogIndex);
+  if (prevLogTerm === undefined) {
+    // The entries this follower needs were compacted: send the snapshot instead (§7).
+    const snap = r.log.snapshot;
+    if (snap === undefined) throw new Error(`no snapshot to send to ${to} (next ${pr.next}, first ${r.log.firstIndex()})`);
+    pr.becomeSnapshot(snap.meta.index, r.tickCount);
+    r.send({ type: 'Snap', to, snapshot: snap });
+    return true;
+  }
+  const entries = pr.next <= r.log.lastIndex() ? r.log.slice(pr.next, r.log.lastIndex() + 1, r.cfg.maxMsgBytes) : [];
+  if (entries.length === 0 && !sendIfEmpty) return false;
+  r.send({ type: 'App', to, prevLogIndex, prevLogTerm, entries, commit: r.log.committed });
+  const last = entries[entries.length - 1];
+  if (last) pr.sentEntries(last.index);
+  else if (pr.state === 'probe') pr.probeSent = true;
+  return true;
+}
+
+export function bcastAppend(r: Raft): void {
+  for (const id of r.peers) if (id !== r.id) sendAppend(r, id, true);
+}
+
+/**
+ * Heartbeats are appends with no entries anchored at the follower's match index, so the
+ * consistency check runs on every one (rule 9) and the commit index they carry is safe
+ * (min(commit, match), rule 11). They carry the newest read seq for ReadIndex confirmation.
+ */
+export function bcastHeartbeat(r: Raft): void {
+  const seq = r.readQueue.lastSeq();
+  const readCtx = seq !== undefined ? { readCtx: String(seq) } : {};
+  for (const id of r.peers) {
+    if (id === r.id) continue;
+    const pr = r.prs.get(id);
+    if (pr === undefined) continue;
+    let prev = pr.match;
+    let prevTerm = r.log.termAt(prev);
+    if (prevTerm === undefined) {
+      prev = 0; // below our compaction point: index 0 matches everywhere
+      prevTerm = 0;
+    }
+    r.send({ type: 'App', to: id, prevLogIndex: prev, prevLogTerm: prevTerm, entries: [], commit: Math.min(r.log.committed, prev), ...readCtx });
+  }
+}
+
+/**
+ * Advance commitIndex to the highest index stored on a majority, but only by counting replicas of
+ * an entry from the current term (§5.4.2, Figure 8, rule 15). Returns whether it moved.
+ */
+export function maybeCommit(r: Raft): boolean {
+  const matches: number[] = [];
+  for (const id of r.peers) matches.push(r.prs.get(id)?.match ?? 0);
+  const n = quorumMatch(matches);
+  if (n <= r.log.committed) return false;
+  if (r.log.termAt(n) !== r.term && !r.cfg.bugs?.commitOldTermByCounting) return false;
+  r.log.commitTo(n);
+  releaseReadsAfterCommit(r);
+  return true;
+}
+
+export function sendTimeoutNow(r: Raft, to: NodeId): void {
+  r.send({ type: 'TimeoutNow', to });
+}
