@@ -109,7 +109,7 @@ export function sendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): boolean {
   if (entries.length === 0 && !sendIfEmpty) return false;
   r.send({ type: 'App', to, prevLogIndex, prevLogTerm, entries, commit: r.log.committed });
   const last = entries[entries.length - 1];
-  if (last) pr.sentEntries(last.index);
+  if (last) pr.sentEntries(last.index, r.tickCount);
   else if (pr.state === 'probe') pr.probeSent = true;
   return true;
 }

@@ -82,9 +82,11 @@ export class Progress {
     return updated;
   }
 
-  /** An append carrying entries up to `last` was sent. */
-  sentEntries(last: number): void {
+  /** An append carrying entries up to `last` was sent at `tick`. */
+  sentEntries(last: number, tick: number): void {
     if (this.state === 'replicate') {
+      // An idle pipeline starts its stall clock now, not when match last moved.
+      if (this.inflights.length === 0) this.lastProgressTick = tick;
       this.next = last + 1;
       this.inflights.push(last);
     } else if (this.state === 'probe') {
