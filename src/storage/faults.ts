@@ -71,7 +71,7 @@ export class StorageFaults {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly handles = new Set<StorageFile>();
   private readonly rand: (n: number) => number;
-  private holding = false;
+  private holding: ((path: string) => boolean) | undefined;
   private readonly held: (() => void)[] = [];
   private readonly heldWaiters: (() => void)[] = [];
 
@@ -93,12 +93,12 @@ export class StorageFaults {
       return p;
     };
     // A held sync never completes: the machine dies with the data still in the page cache.
-    const hold = (): Promise<void> | undefined => {
-      if (!this.holding) return undefined;
+    const hold = (path: string): Promise<void> | undefined => {
+      if (!this.holding?.(path)) return undefined;
       for (const w of this.heldWaiters.splice(0)) w();
       return new Promise<void>((_resolve, reject) => this.held.push(() => reject(new SimulatedCrashError())));
     };
-    const wrapFile = (real: StorageFile, inode: Inode): StorageFile => {
+    const wrapFile = (real: StorageFile, inode: Inode, path: string): StorageFile => {
       this.handles.add(real);
       return {
         write: (data, pos) => guard(async () => {
@@ -109,7 +109,7 @@ export class StorageFaults {
           await real.truncate(len);
           inode.truncate(len);
         }),
-        sync: () => hold() ?? guard(async () => {
+        sync: () => hold(path) ?? guard(async () => {
           await real.sync();
           inode.durable = Buffer.from(inode.current());
         }),
@@ -135,14 +135,14 @@ export class StorageFaults {
           inode = new Inode(Buffer.alloc(0), false);
           this.names.set(path, inode);
         }
-        return wrapFile(real, inode);
+        return wrapFile(real, inode, path);
       }),
       openExisting: (path) => guard(async () => {
         await this.track(dirname(path));
         const real = await inner.openExisting(path);
         const inode = this.names.get(path);
         if (!inode) throw new Error(`fault layer: ${path} opened but never seen`);
-        return wrapFile(real, inode);
+        return wrapFile(real, inode, path);
       }),
       rename: (from, to) => guard(async () => {
         await this.track(dirname(from));
@@ -157,7 +157,7 @@ export class StorageFaults {
         await inner.remove(path);
         this.names.delete(path);
       }),
-      syncDir: (dir) => hold() ?? guard(async () => {
+      syncDir: (dir) => hold(dir) ?? guard(async () => {
         await this.track(dir);
         await inner.syncDir(dir);
         for (const p of [...this.durableNames.keys()]) if (dirname(p) === dir) this.durableNames.delete(p);
@@ -166,9 +166,12 @@ export class StorageFaults {
     };
   }
 
-  /** From now until the next crash(), every fdatasync/fsync blocks forever: writes land, durability never comes. */
-  holdSyncs(): void {
-    this.holding = true;
+  /**
+   * From now until the next crash(), every fdatasync/fsync (of a file or directory whose path matches)
+   * blocks forever: writes land in the "page cache", durability never comes.
+   */
+  holdSyncs(match: (path: string) => boolean = () => true): void {
+    this.holding = match;
   }
 
   /** Resolves once some sync is being held (the storage has written and is waiting for durability). */
@@ -184,7 +187,7 @@ export class StorageFaults {
   async crash(opts: { tail?: CrashTail } = {}): Promise<void> {
     const tail = opts.tail ?? 'drop';
     this.epoch++;
-    this.holding = false;
+    this.holding = undefined;
     for (const reject of this.held.splice(0)) reject();
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     for (const h of this.handles) await h.close().catch(() => undefined);

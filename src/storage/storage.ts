@@ -226,23 +226,29 @@ class FileStorage implements RaftStorage {
   }
 
   close(): Promise<void> {
-    return this.serial(async () => {
-      this.state = 'closed';
-      await this.active.close().catch(() => undefined);
-    });
+    if (this.state === 'closed') return this.chain.then(() => undefined);
+    this.state = 'closed';
+    const done = this.chain.then(() => this.active.close().catch(() => undefined));
+    this.chain = done;
+    return done;
   }
 
   // ---------------------------------------------------------------------------------------------
 
   private checkUsable(): void {
     if (this.state === 'closed') throw new Error(`storage ${this.o.dir} is closed`);
-    if (this.failure) throw new Error(`storage ${this.o.dir} failed earlier and cannot be trusted until restart: ${this.failure.message}`);
+    if (this.failure) throw this.failedError();
+  }
+
+  private failedError(): Error {
+    return new Error(`storage ${this.o.dir} failed earlier and cannot be trusted until restart: ${this.failure?.message}`);
   }
 
   /** One mutation at a time: the WAL position, segment list and model change together. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      this.checkUsable();
+    this.checkUsable(); // closed: refuse at once; ops queued before close() still run
+    const run = (): Promise<T> => {
+      if (this.failure) return Promise.reject(this.failedError());
       return fn();
     };
     const next = this.chain.then(run, run);
