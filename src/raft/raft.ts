@@ -139,7 +139,12 @@ export class Raft {
       } else {
         // Rule 3: adopt the higher term, clear the vote, become follower, then handle the message.
         const lead = m.type === 'App' || m.type === 'Snap' ? m.from : NONE;
+        // Rule 1: adopting a term from a vote request does not reset the election timer; only
+        // granting the vote does (handleVoteRequest). Otherwise a candidate with a stale log, which
+        // we refuse, keeps up-to-date nodes from ever timing out and standing (6.824 guide).
+        const elapsed = this.electionElapsed;
         this.becomeFollower(m.term, lead);
+        if (m.type === 'Vote') this.electionElapsed = elapsed;
       }
     } else if (m.term < this.term) {
       if (m.type === 'App' && (this.cfg.checkQuorum || this.cfg.preVote)) {
