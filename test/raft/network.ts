@@ -1,0 +1,437 @@
+// An in-memory network of Raft cores for deterministic, readable rule tests (not the big randomized
+// simulator, which lives in test/sim). Every node runs a NodeDriver (persist → send → apply → advance);
+// messages sit in a queue until delivered, subject to partitions and seeded faults. Time is the tick
+// counter `now`. With `autoDeliver` (the default) every action runs the network until it is quiet;
+// without it, tests deliver or drop queued messages by hand, one predicate at a time.
+import {
+  describeMessage,
+  describeReady,
+  type Entry,
+  type Message,
+  type NodeId,
+  type ProposeResult,
+  type Raft,
+  type RaftRestoreState,
+} from '../../src/raft/index.js';
+import { MemoryStore } from './memory-store.js';
+import { NodeDriver, type RaftOverrides } from './node-driver.js';
+import { Prng } from './prng.js';
+
+export interface Faults {
+  /** Probability that a sent message is lost. */
+  drop: number;
+  /** Probability that a sent message is delivered twice. */
+  duplicate: number;
+  /** Deliver due messages in a seeded random order instead of send order. */
+  reorder: boolean;
+  /** Each message (and each duplicate) waits a random 0..maxDelay ticks before delivery. */
+  maxDelay: number;
+}
+
+export const NO_FAULTS: Faults = { drop: 0, duplicate: 0, reorder: false, maxDelay: 0 };
+
+export interface NetworkOptions {
+  seed?: number;
+  /** Node ids are 1..size (default 3). */
+  size?: number;
+  config?: RaftOverrides;
+  configFor?: (id: NodeId) => RaftOverrides;
+  /** Initial durable state per node (default: empty). */
+  restore?: Readonly<Record<number, RaftRestoreState>>;
+  faults?: Partial<Faults>;
+  /** Default true: run the network until quiet after every action. */
+  autoDeliver?: boolean;
+}
+
+export type MessagePredicate = (m: Message) => boolean;
+
+interface InFlight {
+  readonly m: Message;
+  /** The tick from which it may be delivered. */
+  readonly at: number;
+}
+
+const TRACE_LINES = 400;
+
+export class Network {
+  readonly seed: number;
+  readonly ids: readonly NodeId[];
+  readonly stores = new Map<NodeId, MemoryStore>();
+  readonly nodes = new Map<NodeId, NodeDriver>();
+  faults: Faults;
+  autoDeliver: boolean;
+  /** The tick counter: the only clock. */
+  now = 0;
+  /** Every message handed to the network (before faults), for assertions. */
+  sent: Message[] = [];
+  /** Safety violations seen so far (several leaders in a term, diverging applied entries). */
+  readonly violations: string[] = [];
+
+  private readonly rng: Prng;
+  private readonly nodeRngs = new Map<NodeId, Prng>();
+  private readonly overrides: (id: NodeId) => RaftOverrides;
+  private queue: InFlight[] = [];
+  private readonly cuts = new Set<string>();
+  private readonly paused = new Set<NodeId>();
+  private readonly leadersByTerm = new Map<number, Set<NodeId>>();
+  /** The first entry ever applied at each index, by any node: every later apply must agree. */
+  private readonly appliedAt = new Map<number, Entry>();
+  private traceBuf: string[] = [];
+
+  constructor(opts: NetworkOptions = {}) {
+    this.seed = opts.seed ?? 1;
+    this.ids = Array.from({ length: opts.size ?? 3 }, (_, i) => i + 1);
+    this.rng = new Prng(this.seed);
+    this.faults = { ...NO_FAULTS, ...opts.faults };
+    this.autoDeliver = opts.autoDeliver ?? true;
+    this.overrides = (id) => ({ ...opts.config, ...opts.configFor?.(id) });
+    for (const id of this.ids) {
+      this.nodeRngs.set(id, this.rng.fork(id));
+      this.stores.set(id, new MemoryStore(opts.restore?.[id]));
+      this.start(id);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Nodes
+
+  node(id: NodeId): NodeDriver {
+    const n = this.nodes.get(id);
+    if (n === undefined) throw new Error(`node ${id} is not running`);
+    return n;
+  }
+
+  raft(id: NodeId): Raft {
+    return this.node(id).raft;
+  }
+
+  /** The running leader with the highest term, if any. */
+  leader(): NodeId | undefined {
+    let best: Raft | undefined;
+    for (const n of this.nodes.values()) {
+      if (n.raft.role === 'leader' && (best === undefined || n.raft.term > best.term)) best = n.raft;
+    }
+    return best?.id;
+  }
+
+  /** `id` leads and an entry of its term (its no-op) has committed: it may serve reads and commit. */
+  leaderReady(id: NodeId): boolean {
+    const r = this.nodes.get(id)?.raft;
+    return r !== undefined && r.role === 'leader' && r.termAt(r.log.committed) === r.term;
+  }
+
+  /** Lose everything not persisted: the driver and its core are gone; the store stays. */
+  crash(id: NodeId): void {
+    this.node(id);
+    this.nodes.delete(id);
+    this.paused.delete(id);
+    this.trace(`n${id} crashed`);
+  }
+
+  restart(id: NodeId): void {
+    if (this.nodes.has(id)) throw new Error(`node ${id} is already running`);
+    this.start(id);
+    this.trace(`n${id} restarted from ${describeStore(this.stores.get(id))}`);
+    this.afterAction();
+  }
+
+  /** A paused node neither ticks nor receives; messages to it wait in the queue (a SIGSTOP). */
+  pause(id: NodeId): void {
+    this.node(id);
+    this.paused.add(id);
+  }
+
+  resume(id: NodeId): void {
+    this.paused.delete(id);
+    this.afterAction();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Partitions and faults
+
+  /** Drop messages both ways between a and b (in flight ones too). */
+  cut(a: NodeId, b: NodeId): void {
+    this.cuts.add(`${a}>${b}`);
+    this.cuts.add(`${b}>${a}`);
+  }
+
+  cutOneWay(from: NodeId, to: NodeId): void {
+    this.cuts.add(`${from}>${to}`);
+  }
+
+  isolate(id: NodeId): void {
+    for (const other of this.ids) if (other !== id) this.cut(id, other);
+  }
+
+  /** Remove every partition (faults stay as configured). */
+  heal(): void {
+    this.cuts.clear();
+    this.afterAction();
+  }
+
+  isCut(from: NodeId, to: NodeId): boolean {
+    return this.cuts.has(`${from}>${to}`);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Time and delivery
+
+  /** Advance the clock: every running, unpaused node ticks once per tick. */
+  tick(n = 1): void {
+    for (let i = 0; i < n; i++) {
+      this.now++;
+      for (const id of this.ids) {
+        const node = this.nodes.get(id);
+        if (node !== undefined && !this.paused.has(id)) node.raft.tick();
+      }
+      this.afterAction();
+    }
+  }
+
+  /** Perform every pending Ready (persist → send → apply → advance). Returns how many. */
+  pump(): number {
+    let count = 0;
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (const id of this.ids) {
+        const node = this.nodes.get(id);
+        if (node === undefined || this.paused.has(id)) continue;
+        const rd = node.handleReady((m) => this.send(m));
+        if (rd === undefined) continue;
+        progress = true;
+        count++;
+        this.trace(`n${id} ready ${describeReady(rd)}`);
+        this.observe(node, rd.committedEntries);
+      }
+    }
+    return count;
+  }
+
+  /** Queued messages that are due now (optionally matching `pred`), in queue order. */
+  inFlight(pred: MessagePredicate = () => true): Message[] {
+    return this.queue.filter((f) => f.at <= this.now && pred(f.m)).map((f) => f.m);
+  }
+
+  /**
+   * Deliver the due messages matching `pred` that are queued now (not the answers they provoke),
+   * then perform the resulting Readies. Returns how many were delivered.
+   */
+  deliver(pred: MessagePredicate = () => true): number {
+    let due = this.queue.filter((f) => f.at <= this.now && !this.paused.has(f.m.to) && pred(f.m));
+    if (due.length === 0) return 0;
+    const chosen = new Set(due);
+    this.queue = this.queue.filter((f) => !chosen.has(f));
+    if (this.faults.reorder) due = this.shuffle(due);
+    let delivered = 0;
+    for (const { m } of due) {
+      const node = this.nodes.get(m.to);
+      if (node === undefined || this.isCut(m.from, m.to)) {
+        this.trace(`drop ${describeMessage(m)} (${node === undefined ? 'down' : 'cut'})`);
+        continue;
+      }
+      this.trace(`deliver ${describeMessage(m)}`);
+      node.raft.step(m);
+      delivered++;
+    }
+    this.pump();
+    return delivered;
+  }
+
+  /** Remove queued messages matching `pred` (they are lost). Returns how many. */
+  dropWhere(pred: MessagePredicate): number {
+    const before = this.queue.length;
+    this.queue = this.queue.filter((f) => {
+      if (!pred(f.m)) return true;
+      this.trace(`drop ${describeMessage(f.m)} (by test)`);
+      return false;
+    });
+    return before - this.queue.length;
+  }
+
+  /** Deliver until nothing due is left and no node has a Ready (without advancing the clock). */
+  settle(maxRounds = 10_000): void {
+    for (let round = 0; this.pump() > 0 || this.deliver() > 0; round++) {
+      if (round >= maxRounds) throw this.failure(`network did not settle within ${maxRounds} rounds`);
+    }
+  }
+
+  /** Tick until `cond` holds. Returns the ticks used; throws with a trace when maxTicks pass. */
+  tickUntil(cond: () => boolean, maxTicks: number, what = 'condition'): number {
+    for (let t = 0; ; t++) {
+      if (cond()) return t;
+      if (t >= maxTicks) throw this.failure(`${what} not reached within ${maxTicks} ticks`);
+      this.tick();
+      if (!this.autoDeliver) this.settle();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Client-ish helpers
+
+  /** Wait until there is a leader (`id` if given) whose no-op has committed. Returns its id. */
+  electLeader(id?: NodeId, maxTicks = 500): NodeId {
+    if (id !== undefined) this.campaign(id);
+    this.tickUntil(() => {
+      const l = this.leader();
+      return l !== undefined && (id === undefined || l === id) && this.leaderReady(l);
+    }, maxTicks, id === undefined ? 'a leader' : `leader ${id}`);
+    const l = this.leader();
+    if (l === undefined) throw this.failure('leader vanished');
+    return l;
+  }
+
+  campaign(id: NodeId): void {
+    this.raft(id).campaign();
+    this.afterAction();
+  }
+
+  propose(data: string, id: NodeId | undefined = this.leader()): ProposeResult {
+    if (id === undefined) throw this.failure(`propose(${data}): no leader`);
+    const res = this.raft(id).propose(data);
+    this.afterAction();
+    return res;
+  }
+
+  /**
+   * Propose on the current leader and wait until the leader has applied it. Throws if the entry
+   * applied at that index is not the proposed one (rule 18: leadership changed meanwhile).
+   */
+  proposeAndCommit(data: string, maxTicks = 200): { index: number; term: number; leader: NodeId } {
+    const leader = this.leader();
+    if (leader === undefined) throw this.failure(`proposeAndCommit(${data}): no leader`);
+    const res = this.propose(data, leader);
+    if (!res.ok) throw this.failure(`proposal ${data} refused by ${leader}: ${res.reason}`);
+    this.tickUntil(() => (this.nodes.get(leader)?.app.appliedIndex ?? 0) >= res.index, maxTicks, `commit of ${data}`);
+    const applied = this.node(leader).app.applied.find((e) => e.index === res.index);
+    if (applied?.term !== res.term || applied.data !== data) throw this.failure(`entry ${res.index} applied is not ${data}`);
+    return { index: res.index, term: res.term, leader };
+  }
+
+  /** Tick until every listed node (default: all running) has applied `index`. */
+  waitApplied(index: number, ids: readonly NodeId[] = [...this.nodes.keys()], maxTicks = 500): number {
+    return this.tickUntil(() => ids.every((id) => (this.nodes.get(id)?.app.appliedIndex ?? -1) >= index), maxTicks, `apply of ${index} on ${ids.join(',')}`);
+  }
+
+  readIndex(id: NodeId, ctx: string): void {
+    this.raft(id).readIndex(ctx);
+    this.afterAction();
+  }
+
+  compact(id: NodeId, compactTo?: number): void {
+    this.node(id).compact(this.ids, compactTo);
+    this.trace(`n${id} compacted to ${compactTo ?? this.node(id).app.appliedIndex}`);
+  }
+
+  transferLeadership(from: NodeId, to: NodeId): boolean {
+    const ok = this.raft(from).transferLeadership(to);
+    this.afterAction();
+    return ok;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Checks and diagnostics
+
+  /** Throw (with the trace) if any safety violation was observed. */
+  assertSafe(): void {
+    if (this.violations.length > 0) throw this.failure(`safety violated: ${this.violations.join('; ')}`);
+  }
+
+  /** One line per node: role, term, commit, applied, log. */
+  describe(): string {
+    return this.ids
+      .map((id) => {
+        const n = this.nodes.get(id);
+        if (n === undefined) return `n${id} down (${describeStore(this.stores.get(id))})`;
+        const s = n.raft.status();
+        const flags = `${this.paused.has(id) ? ' paused' : ''}`;
+        return `n${id} ${s.role} t${s.term} vote=${s.vote} leader=${s.leader} commit=${s.commit} applied=${s.applied} log=${s.firstIndex}..${s.lastIndex}/t${s.lastTerm}${flags}`;
+      })
+      .join('\n');
+  }
+
+  traceTail(n = 60): string {
+    return this.traceBuf.slice(-n).join('\n');
+  }
+
+  /** An Error that carries the seed, the nodes' state and the recent trace. */
+  failure(what: string): Error {
+    return new Error(`${what} (seed=${this.seed}, tick ${this.now})\n${this.describe()}\n--- last events ---\n${this.traceTail()}`);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Internals
+
+  private start(id: NodeId): void {
+    const store = this.stores.get(id);
+    const rng = this.nodeRngs.get(id);
+    if (store === undefined || rng === undefined) throw new Error(`unknown node ${id}`);
+    this.nodes.set(id, new NodeDriver(id, this.ids, store, (n) => rng.int(n), this.overrides(id)));
+  }
+
+  private afterAction(): void {
+    if (this.autoDeliver) this.settle();
+    else this.pump();
+  }
+
+  private send(m: Message): void {
+    this.sent.push(m);
+    if (this.isCut(m.from, m.to)) {
+      this.trace(`drop ${describeMessage(m)} (cut)`);
+      return;
+    }
+    if (this.rng.chance(this.faults.drop)) {
+      this.trace(`drop ${describeMessage(m)} (lost)`);
+      return;
+    }
+    this.enqueue(m);
+    if (this.rng.chance(this.faults.duplicate)) {
+      this.trace(`duplicate ${describeMessage(m)}`);
+      this.enqueue(m);
+    }
+  }
+
+  private enqueue(m: Message): void {
+    const delay = this.faults.maxDelay > 0 ? this.rng.int(this.faults.maxDelay + 1) : 0;
+    this.queue.push({ m, at: this.now + delay });
+  }
+
+  /** Record leaders per term and check every applied entry against the first one at its index. */
+  private observe(node: NodeDriver, applied: readonly Entry[]): void {
+    const r = node.raft;
+    if (r.role === 'leader') {
+      const set = this.leadersByTerm.get(r.term) ?? new Set<NodeId>();
+      set.add(r.id);
+      this.leadersByTerm.set(r.term, set);
+      if (set.size > 1) this.violations.push(`two leaders in term ${r.term}: ${[...set].join(',')}`);
+    }
+    for (const e of applied) {
+      const first = this.appliedAt.get(e.index);
+      if (first === undefined) this.appliedAt.set(e.index, e);
+      else if (first.term !== e.term || first.data !== e.data) {
+        this.violations.push(`n${r.id} applied ${e.index}/t${e.term} ${JSON.stringify(e.data)} but ${first.index}/t${first.term} ${JSON.stringify(first.data)} was applied before`);
+      }
+    }
+  }
+
+  private shuffle<T>(xs: T[]): T[] {
+    const out = [...xs];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.rng.int(i + 1);
+      const a = out[i] as T;
+      out[i] = out[j] as T;
+      out[j] = a;
+    }
+    return out;
+  }
+
+  private trace(line: string): void {
+    this.traceBuf.push(`t${this.now} ${line}`);
+    if (this.traceBuf.length > TRACE_LINES * 2) this.traceBuf = this.traceBuf.slice(-TRACE_LINES);
+  }
+}
+
+function describeStore(s: MemoryStore | undefined): string {
+  if (s === undefined) return 'no store';
+  const h = s.hardState;
+  return `stored t${h.term} vote=${h.vote} commit=${h.commit} log=${s.logStart.index + 1}..${s.lastIndex()}${s.snapshot ? ` snap=${s.snapshot.meta.index}` : ''}`;
+}
