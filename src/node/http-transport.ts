@@ -1,0 +1,229 @@
+// Outbound peer transport over HTTP. One keep-alive undici pool per peer and one queue per peer:
+// everything the core wants to send to a peer while a POST is in flight is batched into the next
+// POST, so throughput never depends on the number of messages. Every call has a timeout, and peers
+// are fully independent — a dead or SIGSTOPped follower only ever delays its own queue (the
+// original froze when one follower was paused). Lost batches are simply dropped: Raft retransmits.
+//
+// InstallSnapshot is the exception: its data can be large, so it goes to its own endpoint in chunks
+// over a separate pool and never holds up appends and heartbeats to the same peer.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import type { Logger } from 'pino';
+import type { Message, MsgSnap, NodeId } from '../raft/index.js';
+import type { FaultFilter } from './fault-filter.js';
+import type { Transport } from './ports.js';
+import type { WireBatch } from './message-codec.js';
+
+export interface HttpTransportOptions {
+  readonly self: NodeId;
+  /** Every member's base URL (self included; self is never sent to). */
+  readonly peers: ReadonlyMap<NodeId, string>;
+  readonly token?: string | undefined;
+  /** Deadline of one message POST (ms). */
+  readonly timeoutMs: number;
+  /** Deadline of one snapshot chunk (ms). */
+  readonly snapshotTimeoutMs?: number;
+  readonly chunkBytes?: number;
+  /** Messages queued per peer beyond which the oldest are dropped. */
+  readonly maxQueue?: number;
+  readonly faults: FaultFilter;
+  readonly log: Logger;
+}
+
+const DEFAULT_CHUNK = 1024 * 1024;
+
+class PeerLink {
+  readonly #pool: Pool;
+  readonly #snapPool: Pool;
+  readonly #headers: Record<string, string>;
+  #queue: Message[] = [];
+  #busy = false;
+  #snapBusy = false;
+  #down = false;
+  #closed = false;
+  /** Counters for /status and tests. */
+  sentBatches = 0;
+  failedBatches = 0;
+
+  constructor(
+    readonly id: NodeId,
+    readonly url: string,
+    readonly o: HttpTransportOptions,
+  ) {
+    const origin = new URL(url).origin;
+    const connectTimeout = Math.min(o.timeoutMs, 1000);
+    this.#pool = new Pool(origin, { connections: 1, pipelining: 1, keepAliveTimeout: 60_000, connect: { timeout: connectTimeout } });
+    this.#snapPool = new Pool(origin, { connections: 1, pipelining: 1, keepAliveTimeout: 10_000, connect: { timeout: connectTimeout } });
+    this.#headers = { 'content-type': 'application/json' };
+    if (o.token) this.#headers.authorization = `Bearer ${o.token}`;
+  }
+
+  enqueue(m: Message): void {
+    if (this.#closed) return;
+    if (m.type === 'Snap') {
+      void this.#sendSnapshot(m);
+      return;
+    }
+    this.#queue.push(m);
+    const max = this.o.maxQueue ?? 10_000;
+    if (this.#queue.length > max) this.#queue.splice(0, this.#queue.length - max);
+  }
+
+  flush(): void {
+    if (this.#busy || this.#closed || this.#queue.length === 0) return;
+    this.#busy = true;
+    void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    try {
+      while (!this.#closed && this.#queue.length > 0) {
+        const batch = this.#queue;
+        this.#queue = [];
+        const delay = this.o.faults.delayMs();
+        if (delay > 0) await sleep(delay);
+        if (this.o.faults.dropsTo(this.id) || this.o.faults.losesBatch()) continue;
+        await this.#post(batch);
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #post(messages: Message[]): Promise<void> {
+    const body: WireBatch = { from: this.o.self, messages };
+    try {
+      const res = await this.#pool.request({
+        method: 'POST',
+        path: '/raft/messages',
+        headers: this.#headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+        headersTimeout: this.o.timeoutMs,
+        bodyTimeout: this.o.timeoutMs,
+      });
+      const text = await res.body.text();
+      if (res.statusCode >= 300) {
+        this.failedBatches++;
+        this.#markDown(`answered ${res.statusCode}: ${text.slice(0, 200)}`);
+        return;
+      }
+      this.sentBatches++;
+      this.#markUp();
+    } catch (err) {
+      this.failedBatches++;
+      this.#markDown(describeError(err));
+    }
+  }
+
+  async #sendSnapshot(m: MsgSnap): Promise<void> {
+    if (this.#snapBusy || this.o.faults.dropsTo(this.id)) return; // the core asks again later
+    this.#snapBusy = true;
+    const id = `${this.o.self}-${m.snapshot.meta.index}-${randomBytes(6).toString('hex')}`;
+    const data = Buffer.from(m.snapshot.data, 'utf8');
+    const chunk = this.o.chunkBytes ?? DEFAULT_CHUNK;
+    const timeoutMs = this.o.snapshotTimeoutMs ?? 10_000;
+    const auth: Record<string, string> = this.o.token ? { authorization: `Bearer ${this.o.token}` } : {};
+    const started = performance.now();
+    try {
+      for (let offset = 0; offset < data.length || offset === 0; offset += chunk) {
+        if (this.#closed || this.o.faults.dropsTo(this.id)) throw new Error('transfer cancelled');
+        const res = await this.#snapPool.request({
+          method: 'PUT',
+          path: `/raft/snapshot/${id}?offset=${offset}`,
+          headers: { ...auth, 'content-type': 'application/octet-stream' },
+          body: data.subarray(offset, offset + chunk),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const text = await res.body.text();
+        if (res.statusCode >= 300) throw new Error(`chunk at ${offset} answered ${res.statusCode}: ${text.slice(0, 200)}`);
+        if (data.length === 0) break;
+      }
+      const envelope = { from: this.o.self, to: this.id, term: m.term, meta: m.snapshot.meta, size: data.length };
+      const res = await this.#snapPool.request({
+        method: 'POST',
+        path: `/raft/snapshot/${id}/done`,
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(envelope),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await res.body.text();
+      if (res.statusCode >= 300) throw new Error(`finish answered ${res.statusCode}: ${text.slice(0, 200)}`);
+      const ms = Math.round(performance.now() - started);
+      this.o.log.info({ peer: this.id, index: m.snapshot.meta.index, bytes: data.length, ms }, `sent snapshot at index ${m.snapshot.meta.index} to node ${this.id} (${data.length} bytes, ${ms} ms)`);
+    } catch (err) {
+      this.o.log.warn({ peer: this.id, index: m.snapshot.meta.index }, `sending snapshot to node ${this.id} failed: ${describeError(err)}`);
+      // Best effort: let the receiver drop its partial file now rather than at its idle timeout.
+      this.#snapPool.request({ method: 'DELETE', path: `/raft/snapshot/${id}`, headers: auth, signal: AbortSignal.timeout(1000) })
+        .then((r) => r.body.dump(), () => undefined)
+        .catch(() => undefined);
+    } finally {
+      this.#snapBusy = false;
+    }
+  }
+
+  #markDown(why: string): void {
+    if (this.#down || this.#closed) return;
+    this.#down = true;
+    this.o.log.warn({ peer: this.id, url: this.url }, `peer node ${this.id} unreachable: ${why}`);
+  }
+
+  #markUp(): void {
+    if (!this.#down) return;
+    this.#down = false;
+    this.o.log.info({ peer: this.id }, `peer node ${this.id} reachable again`);
+  }
+
+  get reachable(): boolean {
+    return !this.#down;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#queue = [];
+    await Promise.all([this.#pool.destroy().catch(() => undefined), this.#snapPool.destroy().catch(() => undefined)]);
+  }
+}
+
+function describeError(err: unknown): string {
+  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timed out';
+  return e.code ?? e.cause?.code ?? e.message ?? String(err);
+}
+
+/** The node's outbound transport: per-peer queues, batched POSTs, chunked snapshots. */
+export class HttpTransport implements Transport {
+  readonly #links = new Map<NodeId, PeerLink>();
+  readonly #log: Logger;
+
+  constructor(o: HttpTransportOptions) {
+    this.#log = o.log;
+    for (const [id, url] of o.peers) if (id !== o.self) this.#links.set(id, new PeerLink(id, url, o));
+  }
+
+  send(messages: readonly Message[]): void {
+    const touched = new Set<PeerLink>();
+    for (const m of messages) {
+      const link = this.#links.get(m.to);
+      if (!link) {
+        this.#log.error({ to: m.to, type: m.type }, `core sent a message to unknown node ${m.to}`);
+        continue;
+      }
+      link.enqueue(m);
+      touched.add(link);
+    }
+    for (const link of touched) link.flush();
+  }
+
+  /** Which peers the last batch reached (for /status). */
+  reachability(): Record<number, boolean> {
+    const out: Record<number, boolean> = {};
+    for (const [id, link] of this.#links) out[id] = link.reachable;
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#links.values()].map((l) => l.close()));
+  }
+}

@@ -1,0 +1,125 @@
+// Assembles one node from its config — storage → state machine → core → transport → driver → HTTP
+// app — and starts it. The constructor-names-every-dependency shape of hashicorp/raft, in one place.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { KvStateMachine } from '../kv/index.js';
+import { Raft, raftConfig } from '../raft/index.js';
+import { createLogger } from '../shared/index.js';
+import { openStorage } from '../storage/index.js';
+import type { RaftStorage } from '../storage/index.js';
+import { buildNodeApp } from './app.js';
+import type { NodeConfig } from './config.js';
+import type { NodeContext } from './context.js';
+import { NodeDriver } from './driver.js';
+import { FaultFilter } from './fault-filter.js';
+import { HttpTransport } from './http-transport.js';
+import { SnapshotReceiver } from './snapshot-receiver.js';
+import { join } from 'node:path';
+
+export interface RunningNode {
+  readonly config: NodeConfig;
+  readonly app: FastifyInstance;
+  readonly driver: NodeDriver;
+  readonly faults: FaultFilter;
+  readonly storage: RaftStorage;
+  /** The URL the server actually listens on. */
+  readonly url: string;
+  readonly log: Logger;
+  /** Stops everything (idempotent); storage is closed last, after the driver's last save. */
+  close(): Promise<void>;
+}
+
+export interface StartNodeOptions {
+  /** Defaults to a logger with the node id bound, stdout lines and the per-node errors file. */
+  readonly log?: Logger;
+  /** Storage or state machine failed at run time: the node cannot continue (main exits). */
+  readonly onFatal?: (err: unknown) => void;
+}
+
+/** Default location of the per-node warnings-and-errors file. */
+export function errorFileOf(config: NodeConfig): string {
+  return join(config.logDir ?? config.dataDir, `node-${config.id}.errors.log`);
+}
+
+export async function startNode(config: NodeConfig, opts: StartNodeOptions = {}): Promise<RunningNode> {
+  const log = opts.log ?? createLogger({ bindings: { node: config.id }, level: config.logLevel, errorFile: errorFileOf(config) });
+  const storage = await openStorage({
+    dir: config.dataDir,
+    nodeId: config.id,
+    clusterId: config.clusterId,
+    log: (level, msg) => log[level](msg),
+  });
+  const initial = storage.initial;
+  const sm = initial.snapshot ? KvStateMachine.restore(initial.snapshot.data) : new KvStateMachine();
+  const voters = [...config.peers.keys()];
+  const raft = new Raft(
+    raftConfig(config.id, voters, (n) => Math.floor(Math.random() * n), {
+      electionTick: config.electionTicks,
+      heartbeatTick: config.heartbeatTicks,
+    }),
+    initial,
+  );
+  const faults = new FaultFilter();
+  const transport = new HttpTransport({ self: config.id, peers: config.peers, token: config.token, timeoutMs: config.peerTimeoutMs, faults, log });
+  let fatal = false;
+  const onFatal = (err: unknown): void => {
+    if (fatal) return;
+    fatal = true;
+    if (opts.onFatal) opts.onFatal(err);
+    else log.fatal({ err }, 'node cannot continue');
+  };
+  const driver = new NodeDriver(
+    {
+      id: config.id,
+      voters,
+      tickMs: config.tickMs,
+      electionTick: config.electionTicks,
+      snapshotEvery: config.snapshotEvery,
+      snapshotKeep: config.snapshotKeep,
+      writeTimeoutMs: config.writeTimeoutMs,
+      readTimeoutMs: config.readTimeoutMs,
+      earlySend: config.earlySend,
+      urlOf: (id) => config.peers.get(id),
+    },
+    {
+      raft,
+      sm,
+      storage,
+      transport,
+      restoreStateMachine: (data) => KvStateMachine.restore(data),
+      log,
+      onFatal,
+      snapshotIndex: initial.snapshot?.meta.index ?? 0,
+    },
+  );
+  const snapshots = new SnapshotReceiver((id) => storage.beginIncomingSnapshot(id), log);
+  const ctx: NodeContext = { config, driver, faults, snapshots, log, startedAt: performance.now() };
+  const app = buildNodeApp(ctx);
+  let address: string;
+  try {
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await Promise.all([transport.close(), snapshots.close(), storage.close()]);
+    throw err;
+  }
+  driver.start();
+  const st = raft.status();
+  log.info(
+    { url: address, term: st.term, firstIndex: st.firstIndex, lastIndex: st.lastIndex, snapshot: st.snapshotIndex },
+    `node ${config.id} listening on ${address} (term ${st.term}, log ${st.firstIndex}..${st.lastIndex}, snapshot ${st.snapshotIndex})`,
+  );
+  if (config.unsafeStaleReads) log.warn('--unsafe-stale-reads: every read is served from local state and may be stale');
+  if (config.enableFaults) log.info('fault injection enabled (admin endpoints on loopback)');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await driver.stop();
+      await app.close().catch(() => undefined);
+      await Promise.all([transport.close(), snapshots.close()]);
+      await storage.close().catch(() => undefined);
+    })();
+    return closing;
+  };
+  return { config, app, driver, faults, storage, url: address, log, close };
+}

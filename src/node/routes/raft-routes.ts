@@ -1,0 +1,67 @@
+// Peer endpoints: message batches, and InstallSnapshot in chunks. One-way: the answer to a batch is
+// 204 as soon as it is queued for the core; Raft replies travel as messages of their own.
+import type { FastifyPluginAsync } from 'fastify';
+import { apiError } from '../../shared/index.js';
+import { parseBatch, parseSnapEnvelope } from '../message-codec.js';
+import type { NodeContext } from '../context.js';
+
+/** Appends carry entries of up to 1 MiB each, batched: allow generous bodies on this route only. */
+const BATCH_BODY_LIMIT = 64 * 1024 * 1024;
+const CHUNK_BODY_LIMIT = 8 * 1024 * 1024;
+
+export function raftRoutes(ctx: NodeContext): FastifyPluginAsync {
+  const self = ctx.config.id;
+  const members = new Set(ctx.config.peers.keys());
+  return async (app) => {
+    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: CHUNK_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+    app.post('/raft/messages', { bodyLimit: BATCH_BODY_LIMIT }, async (req, reply) => {
+      const batch = parseBatch(req.body, self, members);
+      if (typeof batch === 'string') throw apiError('BAD_REQUEST', { detail: batch });
+      // A cut link drops silently, like a real network: the sender learns nothing.
+      if (!ctx.faults.dropsFrom(batch.from)) ctx.driver.deliver(batch.messages);
+      return reply.code(204).send();
+    });
+
+    app.put<{ Params: { id: string }; Querystring: { offset: string } }>(
+      '/raft/snapshot/:id',
+      {
+        schema: {
+          params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,100}$' } } },
+          querystring: { type: 'object', required: ['offset'], additionalProperties: false, properties: { offset: { type: 'string', pattern: '^\\d{1,15}$' } } },
+        },
+      },
+      async (req, reply) => {
+        if (!Buffer.isBuffer(req.body)) throw apiError('UNSUPPORTED_MEDIA_TYPE', { type: String(req.headers['content-type'] ?? '(none)') });
+        const from = Number(req.params.id.split('-')[0]);
+        if (ctx.faults.dropsFrom(from)) throw apiError('UNREACHABLE', { detail: 'link cut by the fault filter' });
+        const problem = await ctx.snapshots.chunk(req.params.id, Number(req.query.offset), req.body);
+        if (problem !== undefined) throw apiError('BAD_REQUEST', { detail: problem });
+        return reply.code(204).send();
+      },
+    );
+
+    app.post<{ Params: { id: string } }>('/raft/snapshot/:id/done', async (req, reply) => {
+      const env = parseSnapEnvelope(req.body, self, members);
+      if (typeof env === 'string') throw apiError('BAD_REQUEST', { detail: env });
+      if (ctx.faults.dropsFrom(env.from)) {
+        await ctx.snapshots.abort(req.params.id);
+        throw apiError('UNREACHABLE', { detail: 'link cut by the fault filter' });
+      }
+      let data: string;
+      try {
+        data = await ctx.snapshots.finish(req.params.id, env.size);
+      } catch (err) {
+        throw apiError('BAD_REQUEST', { detail: err instanceof Error ? err.message : String(err) });
+      }
+      ctx.log.info({ from: env.from, index: env.meta.index, bytes: env.size }, `received snapshot at index ${env.meta.index} from node ${env.from} (${env.size} bytes)`);
+      ctx.driver.deliver([{ type: 'Snap', from: env.from, to: self, term: env.term, snapshot: { meta: env.meta, data } }]);
+      return reply.code(204).send();
+    });
+
+    app.delete<{ Params: { id: string } }>('/raft/snapshot/:id', async (req, reply) => {
+      await ctx.snapshots.abort(req.params.id);
+      return reply.code(204).send();
+    });
+  };
+}
