@@ -1,0 +1,20 @@
+// Public face of src/scenarios: the scenario types, the parser (errors with file:line:col and
+// suggestions), loading built-ins by name, and one-line step titles. The runner comes later.
+export type {
+  AwaitCondition, AwaitStep, CasStep, CheckName, CheckStep, ClientOpBase, ClusterShape, Consistency,
+  DeleteStep, DurationMs, ExpectedError, GetStep, HealStep, IsolateStep, KillSignal, LoadLimit, LoadMix,
+  LoadStep, PartitionStep, ProcessAction, ProcessStep, PutStep, Scenario, Step, StepBase, StepKind,
+  StepSource, StopLoadStep, Target, TargetKeyword, Timed,
+} from './types.js';
+export {
+  CHECK_NAMES, DEFAULT_CLUSTER, DEFAULT_WITHIN, KILL_SIGNALS, PROCESS_VARIABLE, PROXY_TARGET, STEP_KINDS,
+  TARGET_KEYWORDS,
+} from './types.js';
+export { parseScenario, MAX_CLUSTER_NODES } from './parse.js';
+export { ScenarioError, formatIssue, formatScenarioError, type ScenarioIssue } from './errors.js';
+export { loadScenario, listBuiltins, builtinNames, BUILTIN_DIR, type BuiltinInfo } from './load.js';
+export { describeStep } from './describe.js';
+export { parseDuration, formatDuration, MAX_DURATION_MS } from './duration.js';
+export { closest, didYouMean, levenshtein } from './suggest.js';
+export { BUILTIN_VARIABLES } from './scope.js';
+export { LOAD_DEFAULTS } from './load-steps.js';
