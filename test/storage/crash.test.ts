@@ -11,7 +11,7 @@ const snap = (index: number, term: number) => ({ meta: { index, term, voters: [1
 async function crashDuringSave(faults: StorageFaults, s: RaftStorage, batch: Parameters<RaftStorage['save']>[0], tail: 'drop' | 'tear' | 'zeros'): Promise<void> {
   faults.holdSyncs();
   const pending = s.save(batch).then(() => undefined, (e: unknown) => e); // handled before the crash rejects it
-  await faults.whenSyncHeld();
+  await Promise.race([faults.whenSyncHeld(), pending.then(() => assert.fail('the save completed without waiting for an fsync'))]);
   assert.ok(faults.unsyncedBytes() > 0, 'the batch reached the page cache');
   await faults.crash({ tail });
   assert.ok((await pending) instanceof SimulatedCrashError, 'the interrupted save never resolves as durable');
