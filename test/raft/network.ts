@@ -237,6 +237,12 @@ export class Network {
     return delivered;
   }
 
+  /** Put a copy of `m` in flight again, due now: a duplicate the network held back. */
+  inject(m: Message): void {
+    this.trace(`inject ${describeMessage(m)}`);
+    this.queue.push({ m, at: this.now });
+  }
+
   /** Remove queued messages matching `pred` (they are lost). Returns how many. */
   dropWhere(pred: MessagePredicate): number {
     const before = this.queue.length;
