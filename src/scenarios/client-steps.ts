@@ -18,7 +18,7 @@ const ENDPOINT_HINTS: FieldHints = {
 };
 
 export function parsePut(input: StepInput): PutStep | undefined {
-  const f = bodyFields(input, ['key', 'value', 'from', 'expect_error'], '{ key: k, value: v }', {
+  const f = bodyFields(input, ['key', 'value', 'from', 'expect_error', 'allow_error'], '{ key: k, value: v }', {
     ...ENDPOINT_HINTS,
     expect: 'a put writes `value`; check it with a `get` step after it',
   });
@@ -27,13 +27,13 @@ export function parsePut(input: StepInput): PutStep | undefined {
   const key = requiredKey(input, f);
   const value = requiredValue(input, f, 'value', '{ key: k, value: v }');
   const ep = endpoint(input, f.get('from'), 'one-endpoint');
-  const expectError = expectedError(input.r, f.get('expect_error'), 'put');
-  if (key === undefined || value === undefined || ep === undefined || expectError === null) return undefined;
-  return { kind: 'put', ...stepBase(input, opts.label, ep.binds), ...opts, key, value, endpoint: ep.targets, expectError };
+  const errs = errorExpectations(input, f);
+  if (key === undefined || value === undefined || ep === undefined || errs === undefined) return undefined;
+  return { kind: 'put', ...stepBase(input, opts.label, ep.binds), ...opts, key, value, endpoint: ep.targets, ...errs };
 }
 
 export function parseGet(input: StepInput): GetStep | undefined {
-  const f = bodyFields(input, ['key', 'expect', 'from', 'consistency', 'expect_error'], '{ key: k, expect: v }', {
+  const f = bodyFields(input, ['key', 'expect', 'from', 'consistency', 'expect_error', 'allow_error'], '{ key: k, expect: v }', {
     ...ENDPOINT_HINTS,
     value: 'a get checks what it reads with `expect` (null = absent)',
     expected: 'a get checks what it reads with `expect` (null = absent)',
@@ -52,18 +52,18 @@ export function parseGet(input: StepInput): GetStep | undefined {
     if (v === undefined) bad = true;
     else expect = { value: v };
   }
-  const expectError = expectedError(r, f.get('expect_error'), 'get');
+  const errs = errorExpectations(input, f);
   if (e !== undefined && f.has('expect_error')) {
     const x = f.get('expect_error') as Entry;
-    r.error(x.keyNode, x.path, 'a get expects either a value (`expect`) or an error (`expect_error`), not both');
+    r.error(x.keyNode, x.path, 'a get expects either a value (`expect`) or an error (`expect_error`), not both (`allow_error` accepts an error besides the value)');
     bad = true;
   }
-  if (key === undefined || ep === undefined || consistency === undefined || expectError === null || bad) return undefined;
-  return { kind: 'get', ...stepBase(input, opts.label, ep.binds), ...opts, key, endpoint: ep.targets, consistency, expect, expectError };
+  if (key === undefined || ep === undefined || consistency === undefined || errs === undefined || bad) return undefined;
+  return { kind: 'get', ...stepBase(input, opts.label, ep.binds), ...opts, key, endpoint: ep.targets, consistency, expect, ...errs };
 }
 
 export function parseDelete(input: StepInput): DeleteStep | undefined {
-  const f = bodyFields(input, ['key', 'from', 'deleted', 'expect_error'], '{ key: k }', {
+  const f = bodyFields(input, ['key', 'from', 'deleted', 'expect_error', 'allow_error'], '{ key: k }', {
     ...ENDPOINT_HINTS,
     expect: 'a delete can check the answer with `deleted: true` (the key existed) or `deleted: false`',
   });
@@ -74,14 +74,14 @@ export function parseDelete(input: StepInput): DeleteStep | undefined {
   const ep = endpoint(input, f.get('from'), 'one-endpoint');
   const d = f.get('deleted');
   const expectDeleted = d === undefined ? undefined : r.bool(d.value, d.path);
-  const expectError = expectedError(r, f.get('expect_error'), 'delete');
-  if (key === undefined || ep === undefined || (d !== undefined && expectDeleted === undefined) || expectError === null) return undefined;
-  return { kind: 'delete', ...stepBase(input, opts.label, ep.binds), ...opts, key, endpoint: ep.targets, expectDeleted, expectError };
+  const errs = errorExpectations(input, f);
+  if (key === undefined || ep === undefined || (d !== undefined && expectDeleted === undefined) || errs === undefined) return undefined;
+  return { kind: 'delete', ...stepBase(input, opts.label, ep.binds), ...opts, key, endpoint: ep.targets, expectDeleted, ...errs };
 }
 
 export function parseCas(input: StepInput): CasStep | undefined {
   const example = '{ key: k, from: old, to: new }';
-  const f = bodyFields(input, ['key', 'from', 'to', 'on', 'expect_error'], example, {
+  const f = bodyFields(input, ['key', 'from', 'to', 'on', 'expect_error', 'allow_error'], example, {
     value: 'a cas writes `to` when the key holds `from`',
     expect: 'a cas writes `to` when the key holds `from`; a mismatch is `expect_error: CAS_MISMATCH`',
     via: 'the endpoint of a cas is `on` (its `from` is the value it expects)',
@@ -98,9 +98,9 @@ export function parseCas(input: StepInput): CasStep | undefined {
   else from = r.strOrNull(fromEntry.value, fromEntry.path, 'the value the key must hold (a string), or null for "must not exist"');
   const to = requiredValue(input, f, 'to', example);
   const ep = endpoint(input, f.get('on'), 'one-endpoint');
-  const expectError = expectedError(r, f.get('expect_error'), 'cas');
-  if (key === undefined || from === undefined || to === undefined || ep === undefined || expectError === null) return undefined;
-  return { kind: 'cas', ...stepBase(input, opts.label, ep.binds), ...opts, key, from, to, endpoint: ep.targets, expectError };
+  const errs = errorExpectations(input, f);
+  if (key === undefined || from === undefined || to === undefined || ep === undefined || errs === undefined) return undefined;
+  return { kind: 'cas', ...stepBase(input, opts.label, ep.binds), ...opts, key, from, to, endpoint: ep.targets, ...errs };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -151,17 +151,32 @@ export function consistencyOf(r: Reader, e: Entry | undefined, fallback: Consist
 
 const CODES = Object.keys(ERROR_CODES);
 
+/** expect_error and allow_error (not both); undefined when either is malformed (already reported). */
+function errorExpectations(input: StepInput, f: ReadonlyMap<string, Entry>): { expectError: ExpectedError | undefined; allowError: ExpectedError | undefined } | undefined {
+  const { r, kind } = input;
+  const expectError = expectedError(r, f.get('expect_error'), kind);
+  const allowError = expectedError(r, f.get('allow_error'), kind);
+  if (expectError === null || allowError === null) return undefined;
+  if (expectError !== undefined && allowError !== undefined) {
+    const a = f.get('allow_error') as Entry;
+    r.error(a.keyNode, a.path, '`expect_error` (the step must fail) and `allow_error` (it may fail) contradict each other; keep one');
+    return undefined;
+  }
+  return { expectError, allowError };
+}
+
 /**
- * `expect_error: true | CODE | [CODE, ...]`. Returns undefined when absent, null when malformed (already
+ * `expect_error` / `allow_error`: `true | CODE | [CODE, ...]`. Returns undefined when absent, null when malformed (already
  * reported), else the expectation.
  */
 function expectedError(r: Reader, e: Entry | undefined, kind: string): ExpectedError | undefined | null {
   if (e === undefined) return undefined;
   const what = 'true (any error) or an error code like NO_QUORUM (or a list of codes)';
+  const field = e.key;
   const v = r.scalar(e.value);
   if (v === true) return { kind: 'any' };
   if (v === false) {
-    r.error(e.value, e.path, 'expected true or an error code, found false (leave `expect_error` out when the step must succeed)');
+    r.error(e.value, e.path, `expected true or an error code, found false (leave \`${field}\` out when the step must succeed)`);
     return null;
   }
   const items: { node: Y; path: string }[] = [];
@@ -187,7 +202,7 @@ function expectedError(r: Reader, e: Entry | undefined, kind: string): ExpectedE
       r.error(item.node, item.path, `unknown error code \`${code}\`${suggestion || ` (codes: ${CODES.join(', ')})`}`);
       bad = true;
     } else if (code === 'KEY_NOT_FOUND' && kind === 'get') {
-      r.error(item.node, item.path, 'a missing key is a normal answer for a get: write `expect: null` instead of `expect_error: KEY_NOT_FOUND`');
+      r.error(item.node, item.path, `a missing key is a normal answer for a get: write \`expect: null\` instead of \`${field}: KEY_NOT_FOUND\``);
       bad = true;
     } else codes.push(code);
   }

@@ -7,7 +7,7 @@ export type {
   StepSource, StopLoadStep, Target, TargetKeyword, Timed,
 } from './types.js';
 export {
-  CHECK_NAMES, DEFAULT_CLUSTER, DEFAULT_WITHIN, KILL_SIGNALS, PROCESS_VARIABLE, PROXY_TARGET, STEP_KINDS,
+  CHECK_NAMES, DEFAULT_CHECKS, DEFAULT_CLUSTER, DEFAULT_WITHIN, KILL_SIGNALS, PROCESS_VARIABLE, PROXY_TARGET, STEP_KINDS,
   TARGET_KEYWORDS,
 } from './types.js';
 export { parseScenario, MAX_CLUSTER_NODES } from './parse.js';

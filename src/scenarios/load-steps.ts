@@ -2,7 +2,7 @@
 // at once; `stop_load` ends loads; `check` judges the history. The parser knows every load by name,
 // so `stop_load: typo` and a `check` that would wait forever on an endless load fail before any run.
 
-import { CHECK_NAMES, type CheckName, type CheckStep, type LoadLimit, type LoadMix, type LoadStep, type StopLoadStep } from './types.js';
+import { CHECK_NAMES, DEFAULT_CHECKS, type CheckName, type CheckStep, type LoadLimit, type LoadMix, type LoadStep, type StopLoadStep } from './types.js';
 import { bodyFields, duration, stepBase, stepOptions, type StepInput } from './step-common.js';
 import { keyProblem } from '../shared/index.js';
 import { didYouMean } from './suggest.js';
@@ -62,7 +62,7 @@ export function parseLoad(input: StepInput): LoadStep | undefined {
   }
   const keys = loadKeys(input, f.get('keys'), name);
   const mix = loadMix(input, f.get('mix'));
-  if (limit !== undefined) input.scope.addLoad(name, limit.kind !== 'manual', input.stepPath, n?.value ?? input.item);
+  if (limit !== undefined) input.scope.addLoad(name, limit.kind !== 'manual', limit.kind === 'ops' ? limit.count : undefined, input.stepPath, n?.value ?? input.item);
   if (bad || clients === undefined || limit === undefined || keys === undefined || mix === undefined) return undefined;
   return { kind: 'load', ...stepBase(input, undefined, []), name, clients, limit, keys, mix };
 }
@@ -152,14 +152,14 @@ export function parseStopLoad(input: StepInput): StopLoadStep | undefined {
   return { kind: 'stop_load', ...stepBase(input, opts.label, []), ...opts, loads: [...new Set(names)] };
 }
 
-/** `- check` / `check: all` (every check), `check: linearizable`, or a list of check names. */
+/** `- check` (linearizable + no_lost_writes), `check: linearizable`, or a list of check names. */
 export function parseCheck(input: StepInput): CheckStep | undefined {
   const { r, scope } = input;
-  const what = `a check (${CHECK_NAMES.join(', ')} or all) or a list of them`;
+  const what = `a check (${CHECK_NAMES.join(', ')}) or a list of them`;
   const checks: CheckName[] = [];
   const raw: { node: Y; path: string }[] = [];
   const v = r.scalar(input.body);
-  if (v === null || v === 'all') checks.push(...CHECK_NAMES);
+  if (v === null) checks.push(...DEFAULT_CHECKS);
   else if (r.isSeq(input.body)) (r.seq(input.body, input.path) ?? []).forEach((n, i) => raw.push({ node: n, path: `${input.path}[${i}]` }));
   else if (typeof v === 'string') raw.push({ node: input.body, path: input.path });
   else r.expected(input.body, input.path, what, r.isMap(input.body) ? ' (options like `within` go beside `check`, not inside it)' : '');
@@ -169,7 +169,8 @@ export function parseCheck(input: StepInput): CheckStep | undefined {
     if (s === undefined) bad = true;
     else if ((CHECK_NAMES as readonly string[]).includes(s)) checks.push(s as CheckName);
     else {
-      r.error(item.node, item.path, `unknown check \`${s}\`${didYouMean(s, [...CHECK_NAMES, 'all'])} (checks: ${CHECK_NAMES.join(', ')})`);
+      const hint = s === 'all' ? ' — name the checks (a bare `- check` runs linearizable and no_lost_writes)' : didYouMean(s, CHECK_NAMES);
+      r.error(item.node, item.path, `unknown check \`${s}\`${hint || ` (checks: ${CHECK_NAMES.join(', ')})`}`);
       bad = true;
     }
   }

@@ -187,11 +187,13 @@ function unknownOption(r: Reader, e: Entry, stepPath: string, kind: StepKind | u
 
 /** The fields each step takes inside its map (for "belongs inside" hints). */
 const FIELDS_OF: Readonly<Record<StepKind, readonly string[]>> = {
-  put: ['key', 'value', 'from', 'expect_error'], get: ['key', 'expect', 'from', 'consistency', 'expect_error'],
-  delete: ['key', 'from', 'deleted', 'expect_error'], cas: ['key', 'from', 'to', 'on', 'expect_error'],
+  put: ['key', 'value', 'from', 'expect_error', 'allow_error'],
+  get: ['key', 'expect', 'from', 'consistency', 'expect_error', 'allow_error'],
+  delete: ['key', 'from', 'deleted', 'expect_error', 'allow_error'],
+  cas: ['key', 'from', 'to', 'on', 'expect_error', 'allow_error'],
   kill: ['target', 'as', 'signal'], start: ['target', 'as'], stop: ['target', 'as'], restart: ['target', 'as'],
   pause: ['target', 'as'], resume: ['target', 'as'], partition: ['groups'], isolate: ['target', 'as'], heal: [],
-  await: ['leader', 'node', 'caught_up', 'key', 'value', 'on', 'consistency'],
+  await: ['leader', 'node', 'caught_up', 'key', 'value', 'on', 'consistency', 'load', 'done', 'ops'],
   load: ['clients', 'duration', 'ops', 'keys', 'mix'], stop_load: ['load'], check: [],
 };
 

@@ -35,6 +35,8 @@ interface PendingUse {
 
 interface LoadInfo {
   readonly bounded: boolean;
+  /** Its `ops` limit, when it has one. */
+  readonly maxOps: number | undefined;
   running: boolean;
   readonly path: string;
 }
@@ -83,13 +85,13 @@ export class Scope {
 
   // Loads ------------------------------------------------------------------------------------------
 
-  addLoad(name: string, bounded: boolean, path: string, at: Y): void {
+  addLoad(name: string, bounded: boolean, maxOps: number | undefined, path: string, at: Y): void {
     const prev = this.loads.get(name);
     if (prev !== undefined) {
       this.r.error(at, path, `a load named \`${name}\` already exists (${prev.path}); give this one another \`name\``);
       return;
     }
-    this.loads.set(name, { bounded, running: true, path });
+    this.loads.set(name, { bounded, maxOps, running: true, path });
   }
 
   loadNames(): string[] {
@@ -98,6 +100,11 @@ export class Scope {
 
   hasLoad(name: string): boolean {
     return this.loads.has(name);
+  }
+
+  /** What the parser knows about a load started so far. */
+  load(name: string): { readonly bounded: boolean; readonly maxOps: number | undefined; readonly running: boolean } | undefined {
+    return this.loads.get(name);
   }
 
   stopLoad(name: string): void {

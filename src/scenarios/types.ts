@@ -10,8 +10,9 @@
 //   acted on (`$killed` = the node(s) killed). Resolving the keyword `leader` anywhere also binds
 //   `$leader` (listed in `binds` too). The parser has already proved that every `$var` is bound
 //   before use, so an unbound variable at run time is a runner bug.
-// - Every client operation (put/get/delete/cas steps and every `load` operation) is recorded in one
-//   history; `check` judges that history.
+// - Every client operation (each attempt of a put/get/delete/cas step, and every `load` operation) is
+//   recorded in one history; `check` judges that history. So a read step without `expect` still counts:
+//   `check: linearizable` decides whether what it saw was possible.
 
 /** Milliseconds. Parsed from `500ms`, `3s`, `1m`, `1m30s` or a bare integer (ms). */
 export type DurationMs = number;
@@ -90,6 +91,13 @@ export interface ClientOpBase extends StepBase, Timed {
   readonly endpoint: readonly Target[];
   /** Set when the step must fail with an error (`expect_error:`); then no value expectation applies. */
   readonly expectError: ExpectedError | undefined;
+  /**
+   * `allow_error:` — an error matching this is also a pass (the step then checks nothing more); a
+   * success must still meet the step's expectation. For outcomes that may go either way but must never
+   * be wrong, e.g. a read from a just-resumed old leader: the right value or an error, never a stale one.
+   * Never set together with expectError.
+   */
+  readonly allowError: ExpectedError | undefined;
 }
 
 export interface PutStep extends ClientOpBase {
@@ -162,16 +170,24 @@ export interface HealStep extends StepBase, Timed {
  * What `await` waits for (polling, until `within`):
  * - leader-elected: some node is leader and a majority agrees on it; binds `$leader`.
  * - leader-changed: a leader other than the node in `$leader` is elected; rebinds `$leader`.
+ * - leader-none: no running node claims to be leader (a leader that lost its majority stepped down).
  * - caught-up: each node has applied everything the leader has committed (its lag is 0 and the
  *   leader's commitIndex was reached at least once after the step began).
- * - key-value: a read of `key` on each `on` target returns `value` (null = absent); reads on nodes
- *   use `consistency` (stale by default: "has this node's own state machine got it?").
+ * - key-value: a read of `key` on each `on` target returns `value` (null = absent); with an explicit
+ *   `on`, reads default to stale ("has this node's own state machine got it?"), through the proxy to
+ *   linearizable.
+ * - load-done / load-progress: see below.
  */
 export type AwaitCondition =
   | { readonly kind: 'leader-elected' }
   | { readonly kind: 'leader-changed' }
+  | { readonly kind: 'leader-none' }
   | { readonly kind: 'caught-up'; readonly nodes: readonly Target[] }
-  | { readonly kind: 'key-value'; readonly key: string; readonly value: string | null; readonly on: readonly Target[]; readonly consistency: Consistency };
+  | { readonly kind: 'key-value'; readonly key: string; readonly value: string | null; readonly on: readonly Target[]; readonly consistency: Consistency }
+  /** The load ended by itself (its duration or ops ran out). The parser checked the load has a limit. */
+  | { readonly kind: 'load-done'; readonly load: string }
+  /** The load has at least `ops` successful operations recorded since it started (it is making progress). */
+  | { readonly kind: 'load-progress'; readonly load: string; readonly ops: number };
 
 export interface AwaitStep extends StepBase, Timed {
   readonly kind: 'await';
@@ -214,13 +230,18 @@ export interface StopLoadStep extends StepBase, Timed {
   readonly loads: readonly string[];
 }
 
-export const CHECK_NAMES = ['linearizable', 'no_lost_writes'] as const;
+export const CHECK_NAMES = ['linearizable', 'no_lost_writes', 'no_failed_writes'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
+
+/** What a bare `- check` runs: the safety checks (a failed write is allowed; a wrong answer is not). */
+export const DEFAULT_CHECKS: readonly CheckName[] = Object.freeze(['linearizable', 'no_lost_writes']);
 
 /**
  * Judge the history recorded so far: first wait (up to `within`) for loads that end by themselves.
  * linearizable: every key's history is linearizable. no_lost_writes: every acknowledged write is
- * still readable (the runner reads the final value of every key written).
+ * still readable (the runner reads the final value of every key written). no_failed_writes: every
+ * write (put/delete/cas, steps and loads) got an answer other than an error (a CAS mismatch is an
+ * answer) — for faults that must be invisible to clients, like a graceful leader restart.
  */
 export interface CheckStep extends StepBase, Timed {
   readonly kind: 'check';
@@ -244,7 +265,8 @@ export const STEP_KINDS: readonly StepKind[] = Object.freeze([
 
 /** Deadline of one attempt when the step gives no `within`. */
 export const DEFAULT_WITHIN: Readonly<Record<Exclude<StepKind, 'load'>, DurationMs>> = Object.freeze({
-  put: 5_000, get: 5_000, delete: 5_000, cas: 5_000,
+  // Longer than the proxy's own retry deadline (5s), so its answer, not our impatience, decides.
+  put: 8_000, get: 8_000, delete: 8_000, cas: 8_000,
   kill: 5_000, stop: 10_000, start: 10_000, restart: 15_000, pause: 5_000, resume: 5_000,
   partition: 5_000, isolate: 5_000, heal: 5_000,
   await: 10_000, stop_load: 10_000, check: 30_000,
