@@ -1,7 +1,8 @@
 // The interactive client: node:readline over stdin, one command at a time, in command mode or in
 // the original's numbered menu. On a terminal it keeps history in the state dir, completes with Tab,
 // cancels the request in flight on Ctrl+C (or clears the line) and leaves on Ctrl+D. On piped input
-// it runs line by line and its exit code is the worst of the commands' (see exit-code.ts).
+// it runs line by line and its exit code is the worst of the commands' (see exit-code.ts);
+// an interactive session exits 0.
 import { createInterface } from 'node:readline';
 import type { Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -102,7 +103,8 @@ class Repl {
     const problem = this.#history?.problem;
     if (problem !== undefined) this.#print(this.#runner.style.warn(problem));
     await this.#runner.close();
-    return this.#code;
+    // A person at a terminal saw every answer; only scripts (piped input) need the verdict.
+    return this.#opts.terminal ? EXIT_OK : this.#code;
   }
 
   /** Processes queued lines one at a time; ends the session once input is closed and drained. */
