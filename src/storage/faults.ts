@@ -158,7 +158,8 @@ export class StorageFaults {
         this.names.delete(path);
       }),
       syncDir: (dir) => hold(dir) ?? guard(async () => {
-        await this.track(dir);
+        // A directory the layer never touched (e.g. the parent of a new data dir) is taken as durable.
+        if (!this.tracked.has(dir)) return inner.syncDir(dir);
         await inner.syncDir(dir);
         for (const p of [...this.durableNames.keys()]) if (dirname(p) === dir) this.durableNames.delete(p);
         for (const [p, inode] of this.names) if (dirname(p) === dir) this.durableNames.set(p, inode);

@@ -1,7 +1,7 @@
 // The durable home of one node's Raft state: WAL segments (entries, hard state, compaction point)
 // and snapshot files in one directory. One fdatasync per save() (group commit); every change reaches
 // the disk before the promise resolves, and start-up replays exactly what was made durable.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Entry, HardState, RaftRestoreState, Snapshot, SnapshotMeta } from '../raft/index.js';
 import { encodeBatch, encodeCompact, encodeHeader, type LogPoint } from './codec.js';
 import { StorageCorruptionError } from './errors.js';
@@ -60,8 +60,12 @@ export async function openStorage(opts: OpenStorageOptions): Promise<RaftStorage
   const log: LogFn = opts.log ?? (() => undefined);
   const fs = opts.faults ? opts.faults.wrap(nodeFs) : nodeFs;
   const { dir } = o;
-  await fs.mkdirp(dir);
-  let names = await fs.list(dir);
+  let names = await fs.list(dir).catch(async (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+    await fs.mkdirp(dir);
+    await fs.syncDir(dirname(dir)); // the new directory's own name must survive a crash too
+    return fs.list(dir);
+  });
   const hasData = listSegments(names).length > 0 || listSnapshots(names).length > 0;
   await checkIdentity(fs, dir, names, hasData, o);
   // Leftovers of a crash mid-write (snapshot temp files, incoming transfers): never part of the state.

@@ -159,3 +159,18 @@ test('files created or removed without a directory fsync revert at a crash (the 
   assert.deepEqual((await readdir(dir)).sort(), ['a']);
   assert.equal(await readFile(join(dir, 'a'), 'utf8'), 'hello');
 });
+
+test('damage confined to the very last record looks like a torn write and is cut off (a known limit of any WAL)', async (t) => {
+  const dir = await tempDir(t);
+  const faults = new StorageFaults();
+  const s = await open(t, dir, { faults });
+  for (let i = 1; i <= 3; i++) await s.save({ entries: makeEntries(i, 1, 1) });
+  await s.close();
+  const last = (await inspectWal(dir)).at(-1);
+  assert.ok(last?.entries?.first === 3);
+  await faults.flipBit(last.file, last.offset + last.bytes - 1);
+  const sink = logSink();
+  const r = await open(t, dir, { faults, log: sink.log });
+  assert.deepEqual(r.initial.entries, makeEntries(1, 2, 1));
+  assert.ok(sink.lines.some((l) => l.level === 'warn' && l.msg.includes(`at byte ${last.offset}`)));
+});
