@@ -17,8 +17,8 @@ test('piped commands run line by line, each answer with result, server and laten
   fake.servedBy = undefined;
   const out = lines(r.stdout);
   assert.equal(r.stderr, '');
-  assert.match(out[0] ?? '', /^OK a = "1" \(index \d+\)  · node-3 · [\d.]+ ms$/);
-  assert.match(out[1] ?? '', /^a = "1"  · node-3 · [\d.]+ ms$/);
+  assert.match(out[0] ?? '', /^OK a = "1" \(index \d+\) {2}· node-3 · [\d.]+ ms$/);
+  assert.match(out[1] ?? '', /^a = "1" {2}· node-3 · [\d.]+ ms$/);
   assert.match(out[2] ?? '', /^OK "b c" = "hello world" /);
   assert.match(out[3] ?? '', /^"b c" = "hello world" /);
   assert.match(out[4] ?? '', /^OK a deleted /);
@@ -75,8 +75,8 @@ test('menu mode speaks the original Spanish with --lang es and works from a pipe
   const r = await runCli(['client', '--url', fake.url, '--menu', '--lang', 'es'], { stdin: '1\ndata1\nhola mundo\n2\ndata1\n2\nnada\n7\n3\n' });
   const out = r.stdout;
   assert.match(out, /^Seleccione una opción:\n1\. Escribir un valor\n2\. Leer un valor\n3\. Salir\n/);
-  assert.match(out, /Escrito: data1 = hola mundo  · /);
-  assert.match(out, /Valor de data1: hola mundo  · /);
+  assert.match(out, /Escrito: data1 = hola mundo {2}· /);
+  assert.match(out, /Valor de data1: hola mundo {2}· /);
   assert.match(out, /La clave nada no existe\./);
   assert.match(out, /✗ Opción no válida: elija 1, 2 o 3\./);
   assert.equal(fake.store.get('data1'), 'hola mundo');
@@ -104,7 +104,7 @@ test('one-shots: put/get/del/cas print results and exit 0, 1 (not found, mismatc
   const u = ['--url', fake.url];
   const put = await runCli(['put', 'one', 'hello world', ...u]);
   assert.equal(put.code, 0);
-  assert.match(put.stdout, /^OK one = "hello world" \(index \d+\)  · /);
+  assert.match(put.stdout, /^OK one = "hello world" \(index \d+\) {2}· /);
   const get = await runCli(['get', 'one', ...u]);
   assert.deepEqual([get.code, get.stdout], [0, 'hello world\n']);
   const miss = await runCli(['get', 'none', '--stale', ...u]);
