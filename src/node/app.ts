@@ -11,7 +11,7 @@ import { raftRoutes } from './routes/raft-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
 
 export function buildNodeApp(ctx: NodeContext, limits: ServerLimits = DEFAULT_LIMITS): FastifyInstance {
-  const app = Fastify(hardenedServerOptions(limits));
+  const app = Fastify(hardenedServerOptions(limits, ctx.log));
   installHardening(app, { token: ctx.config.token, log: ctx.log });
   void app.register(raftRoutes(ctx));
   void app.register(kvRoutes(nodeKvBackend(ctx.driver, { unsafeStaleReads: ctx.config.unsafeStaleReads })));

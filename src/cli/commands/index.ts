@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { register as registerClient } from './client.js';
 import { register as registerKvOneShot } from './kv-oneshot.js';
 import { register as registerNode } from './node.js';
+import { register as registerProxy } from './proxy.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -10,4 +11,5 @@ export const commandModules: RegisterCommand[] = [
   registerClient,
   registerKvOneShot,
   registerNode,
+  registerProxy,
 ];

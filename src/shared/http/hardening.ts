@@ -23,8 +23,11 @@ export const DEFAULT_LIMITS: ServerLimits = {
 };
 
 /** Fastify options shared by the node and the proxy. */
-export function hardenedServerOptions(limits: ServerLimits = DEFAULT_LIMITS): FastifyServerOptions {
+export function hardenedServerOptions(limits: ServerLimits = DEFAULT_LIMITS, log?: Logger): FastifyServerOptions {
   return {
+    // Errors fastify raises before routing (a URL that is not valid percent-encoding) bypass the
+    // error handler; route them through the same mapping.
+    frameworkErrors: (err: unknown, req: FastifyRequest, reply: FastifyReply) => sendError(reply, toApiError(err, req, log ?? silentLog)),
     logger: false,
     bodyLimit: limits.bodyLimit,
     // Keys are up to 1024 bytes of UTF-8, i.e. up to 3 × 1024 characters once percent-encoded.
@@ -47,6 +50,8 @@ export function tokenMatches(presented: string, expected: string): boolean {
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 }
+
+const silentLog = { error: () => undefined } as unknown as Logger;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 

@@ -46,11 +46,16 @@ const casBodySchema = {
   properties: { from: { type: ['string', 'null'] }, to: { type: 'string' }, ...sessionProps },
 } as const;
 
-const deleteBodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: sessionProps,
-} as const;
+/** DELETE's body is optional (a schema would reject a missing one), so it is checked by hand. */
+function deleteBody(body: unknown): { clientId?: string; seq?: number } | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body !== 'object' || Array.isArray(body)) throw apiError('INVALID_BODY', { detail: 'body must be an object with optional clientId and seq' });
+  const o = body as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k !== 'clientId' && k !== 'seq') throw apiError('INVALID_BODY', { detail: `body must NOT have additional properties (${JSON.stringify(k)})` });
+  if (o.clientId !== undefined && typeof o.clientId !== 'string') throw apiError('INVALID_BODY', { detail: 'body/clientId must be string' });
+  if (o.seq !== undefined && (typeof o.seq !== 'number' || !Number.isSafeInteger(o.seq) || o.seq < 0)) throw apiError('INVALID_BODY', { detail: 'body/seq must be a non-negative integer' });
+  return o as { clientId?: string; seq?: number };
+}
 
 export const getQuerySchema = {
   type: 'object',
@@ -104,6 +109,15 @@ export function sessionOf(req: FastifyRequest, body: { clientId?: string; seq?: 
 /** Registers PUT/GET/DELETE /kv/:key and POST /kv/:key/cas over `backend`. */
 export function kvRoutes(backend: KvBackend): FastifyPluginAsync {
   return async (app) => {
+    // `/kv/` with nothing after it: an empty key, not an unknown route.
+    app.route({
+      method: ['GET', 'PUT', 'DELETE', 'POST'],
+      url: '/kv/',
+      handler: async () => {
+        throw apiError('INVALID_KEY', { detail: 'must not be empty' });
+      },
+    });
+
     app.put<{ Params: { key: string }; Body: { value: string; clientId?: string; seq?: number } }>(
       '/kv/:key',
       { schema: { params: keyParams, body: putBodySchema } },
@@ -125,12 +139,12 @@ export function kvRoutes(backend: KvBackend): FastifyPluginAsync {
       },
     );
 
-    app.delete<{ Params: { key: string }; Body: { clientId?: string; seq?: number } | undefined }>(
+    app.delete<{ Params: { key: string } }>(
       '/kv/:key',
-      { schema: { params: keyParams, body: deleteBodySchema } },
+      { schema: { params: keyParams } },
       async (req) => {
         const key = checkKey(req.params.key);
-        return backend.delete(key, sessionOf(req, req.body ?? undefined));
+        return backend.delete(key, sessionOf(req, deleteBody(req.body)));
       },
     );
 

@@ -1,0 +1,154 @@
+// The proxy's routing and retry policy. Writes go to the leader; across a leader change they are
+// retried with backoff inside an overall deadline, always with the same (clientId, seq), so a retry
+// is deduplicated by the state machine and can never apply twice. Reads go to followers, which serve
+// them linearizably through ReadIndex, falling back to the leader and then any node.
+//
+// What the proxy answers when it gives up: if any attempt may have reached a leader (timeout,
+// connection lost after sending, leadership lost), the write is indefinite (504 TIMEOUT); if every
+// attempt certainly failed before anything was proposed, it is definite (503 NO_QUORUM).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KvError } from '../client/index.js';
+import { apiError } from '../shared/index.js';
+import type { CasAnswer, Consistency, DeleteAnswer, PutAnswer } from '../shared/index.js';
+import type { KvBackend, WriteSession } from '../shared/http/index.js';
+import type { LeaderTracker, TrackedNode } from './leader-tracker.js';
+import { SessionLanes } from './session-lanes.js';
+
+export interface RouterOptions {
+  /** Overall deadline of one client request, retries included (ms). */
+  readonly deadlineMs: number;
+  /** Deadline of one attempt at one node (ms); capped by what is left of the overall deadline. */
+  readonly attemptTimeoutMs: number;
+  readonly backoffMinMs: number;
+  readonly backoffMaxMs: number;
+}
+
+export const ROUTER_DEFAULTS: RouterOptions = { deadlineMs: 5_000, attemptTimeoutMs: 3_500, backoffMinMs: 5, backoffMaxMs: 80 };
+
+/** Errors that are the node's final word on this request: relay them, do not retry. */
+const FINAL = new Set([
+  'BAD_REQUEST', 'INVALID_KEY', 'INVALID_BODY', 'INVALID_QUERY', 'INVALID_HEADER', 'UNAUTHORIZED', 'FORBIDDEN',
+  'KEY_NOT_FOUND', 'CAS_MISMATCH', 'VALUE_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SESSION_EXPIRED', 'NOT_FOUND',
+]);
+
+type Attempt<T> = (node: TrackedNode, timeoutMs: number, session: WriteSession) => Promise<T>;
+
+export class ProxyRouter implements KvBackend {
+  readonly #t: LeaderTracker;
+  readonly #o: RouterOptions;
+  readonly #lanes = new SessionLanes();
+  /** Counters for /status and benchmarks. */
+  readonly stats = { writes: 0, reads: 0, retries: 0, failures: 0 };
+
+  constructor(tracker: LeaderTracker, opts: Partial<RouterOptions> = {}) {
+    this.#t = tracker;
+    this.#o = { ...ROUTER_DEFAULTS, ...opts };
+  }
+
+  put(key: string, value: string, session: WriteSession | undefined): Promise<PutAnswer> {
+    return this.#write(session, (n, timeoutMs, s) => n.client.put(key, value, { ...s, timeoutMs }));
+  }
+
+  delete(key: string, session: WriteSession | undefined): Promise<DeleteAnswer> {
+    return this.#write(session, (n, timeoutMs, s) => n.client.delete(key, { ...s, timeoutMs }));
+  }
+
+  cas(key: string, from: string | null, to: string, session: WriteSession | undefined): Promise<CasAnswer> {
+    return this.#write(session, (n, timeoutMs, s) => n.client.cas(key, from, to, { ...s, timeoutMs }));
+  }
+
+  async get(key: string, consistency: Consistency): Promise<string | null> {
+    this.stats.reads++;
+    const deadline = performance.now() + this.#o.deadlineMs;
+    let last: KvError | undefined;
+    for (let round = 0; ; round++) {
+      for (const node of this.#t.readOrder()) {
+        const left = deadline - performance.now();
+        if (left <= 0) break;
+        try {
+          return await node.client.get(key, { consistency, timeoutMs: Math.min(left, this.#o.attemptTimeoutMs) });
+        } catch (err) {
+          if (!(err instanceof KvError)) throw err;
+          if (FINAL.has(err.code)) throw err;
+          last = err;
+          this.stats.retries++;
+          if (err.code === 'UNREACHABLE' || err.code === 'CONNECTION_LOST') this.#t.suspect(node.id, `${err.code}: ${err.message}`);
+        }
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      void this.#t.refresh();
+      await sleep(Math.min(left, this.#backoff(round)));
+    }
+    this.stats.failures++;
+    throw apiError('NO_QUORUM', { detail: `no node could serve the read within ${this.#o.deadlineMs} ms${last ? ` (last error: ${last.code}: ${last.message})` : ''}` });
+  }
+
+  async #write<T>(given: WriteSession | undefined, attempt: Attempt<T>): Promise<T> {
+    this.stats.writes++;
+    if (given !== undefined) return this.#retryWrite(given, attempt);
+    const borrowed = this.#lanes.acquire();
+    try {
+      return await this.#retryWrite({ clientId: borrowed.clientId, seq: borrowed.seq }, attempt);
+    } finally {
+      this.#lanes.release(borrowed.lane);
+    }
+  }
+
+  async #retryWrite<T>(session: WriteSession, attempt: Attempt<T>): Promise<T> {
+    const deadline = performance.now() + this.#o.deadlineMs;
+    let mayHaveHappened = false;
+    let last: KvError | undefined;
+    let failures = 0;
+    let hops = 0;
+    let next: TrackedNode | undefined;
+    while (true) {
+      let left = deadline - performance.now();
+      if (left <= 0) break;
+      let node = next ?? this.#t.leader;
+      next = undefined;
+      if (node === undefined) {
+        await this.#t.refresh();
+        node = this.#t.leader ?? this.#t.anyNode();
+      }
+      left = deadline - performance.now();
+      if (left <= 0) break;
+      try {
+        const r = await attempt(node, Math.min(left, this.#o.attemptTimeoutMs), session);
+        this.#t.setLeader(node.id);
+        return r;
+      } catch (err) {
+        if (!(err instanceof KvError)) throw err;
+        if (FINAL.has(err.code)) throw err;
+        last = err;
+        this.stats.retries++;
+        if (!err.definite) mayHaveHappened = true;
+        if (err.code === 'NOT_LEADER') {
+          this.#t.suspect(node.id, err.code);
+          const hinted = this.#t.hint(err.leader);
+          // Follow a fresh hint at once; a hint back to where we just failed waits for the backoff.
+          if (hinted && hinted.id !== node.id && hops++ < this.#t.nodes.size) {
+            next = hinted;
+            continue;
+          }
+        } else {
+          this.#t.suspect(node.id, `${err.code}: ${err.message}`);
+        }
+      }
+      left = deadline - performance.now();
+      if (left <= 0) break;
+      void this.#t.refresh();
+      await sleep(Math.min(left, this.#backoff(failures++)));
+    }
+    this.stats.failures++;
+    const why = last ? ` (last error: ${last.code}: ${last.message})` : '';
+    if (mayHaveHappened) throw apiError('TIMEOUT', { detail: `no leader confirmed the write within ${this.#o.deadlineMs} ms; it may or may not be applied${why}` });
+    throw apiError('NO_QUORUM', { detail: `no leader accepted the write within ${this.#o.deadlineMs} ms; it was not applied${why}` });
+  }
+
+  #backoff(failures: number): number {
+    const base = Math.min(this.#o.backoffMaxMs, this.#o.backoffMinMs * 2 ** Math.min(failures, 10));
+    return base / 2 + Math.random() * (base / 2);
+  }
+}
+
