@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { commandModules } from './commands/index.js';
 import { UsageError } from '../shared/cli-errors.js';
+import { ChildStateError, ControlSocketError, SupervisorError, TargetError } from '../supervisor/index.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('raft-sup')
@@ -17,7 +18,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end here with code 0; usage mistakes with 1 → we use 2.
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof UsageError) {
+    // Usage and environment errors: one line, exit 2 (SPEC).
+    if (err instanceof UsageError || err instanceof SupervisorError || err instanceof ControlSocketError || err instanceof TargetError || err instanceof ChildStateError) {
       process.stderr.write(`raft-sup: ${err.message}\n`);
       return 2;
     }

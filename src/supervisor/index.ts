@@ -18,3 +18,22 @@ export {
   type ClusterStatus, type StatusProcess, type StatusTableOptions,
 } from './status-table.js';
 export { waitUntil } from './wait.js';
+export { SupervisorError, SUPERVISOR_ERROR_STATUS, type SupervisorErrorCode } from './errors.js';
+export {
+  CLUSTER_DEFAULTS, MAX_NODES, CLUSTER_FILE, CLUSTER_LOG, SUPERVISOR_LOG, nodeName, nodeIds, nodePort, nodeUrl, proxyUrl, logsDir,
+  portsOf, validateClusterSpec, resolveClusterSpec, readSavedCluster, parseIntFlag, childSpecs, type ClusterSpec,
+} from './cluster-spec.js';
+export { portFree, assertPortsFree, freePort, freePortBlock } from './port-check.js';
+export { mergeStatus, type StatusChild, type Probe } from './cluster-status.js';
+export { partitionGroups, faultsForPartition, describeGroups } from './network-faults.js';
+export { awaitReady, READY_KEY, type ReadyState, type ReadyPhase } from './readiness.js';
+export { PROCESS_ACTIONS, type ProcessAction, type ActionResult } from './process-actions.js';
+export { parseSignal } from './signals.js';
+export { Supervisor, type SupervisorOptions, type SupervisedChild } from './supervisor.js';
+export { SupervisorClient, notRunningMessage, type SupervisorInfo } from './supervisor-client.js';
+export { preflight, runForeground, runDaemon, runDetached, type UpOptions } from './run-up.js';
+export { runDown, type DownResult } from './run-down.js';
+export { readClusterLog, clusterLogPath, lineMatches, type LogReadOptions } from './log-files.js';
+export { createProgress, type Progress } from './progress.js';
+export { OutputTail } from './output-tail.js';
+export { DEFAULT_DIR, useColor, printActionResults, resolveLogTarget, runActionCommand } from './cli-support.js';

@@ -27,6 +27,8 @@ export interface ClusterStatus {
   leader: number | null;
   term: number | null;
   processes: StatusProcess[];
+  /** Node groups cut off from each other by `partition`/`isolate`; null or absent when healed. */
+  partition?: number[][] | null;
 }
 
 export interface StatusTableOptions {
@@ -96,7 +98,8 @@ export function renderStatusSummary(status: ClusterStatus): string {
         const row = status.processes.find((p) => p.kind === 'node' && p.id === status.leader);
         return row === undefined ? `id ${status.leader}` : `${row.name} (id ${status.leader})`;
       })();
-  return `leader: ${leader} · term ${show(status.term)}`;
+  const net = status.partition == null ? '' : ` · partitioned: ${status.partition.map((g) => `{${g.join(',')}}`).join(' | ')}`;
+  return `leader: ${leader} · term ${show(status.term)}${net}`;
 }
 
 function show(v: string | number | null | undefined): string {

@@ -4,6 +4,19 @@ import { register as registerClient } from './client.js';
 import { register as registerKvOneShot } from './kv-oneshot.js';
 import { register as registerNode } from './node.js';
 import { register as registerProxy } from './proxy.js';
+import { register as registerUp } from './up.js';
+import { register as registerDown } from './down.js';
+import { register as registerStatus } from './status.js';
+import { register as registerKill } from './kill.js';
+import { register as registerStart } from './start.js';
+import { register as registerStop } from './stop.js';
+import { register as registerRestart } from './restart.js';
+import { register as registerPause } from './pause.js';
+import { register as registerResume } from './resume.js';
+import { register as registerPartition } from './partition.js';
+import { register as registerIsolate } from './isolate.js';
+import { register as registerHeal } from './heal.js';
+import { register as registerLogs } from './logs.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -12,4 +25,17 @@ export const commandModules: RegisterCommand[] = [
   registerKvOneShot,
   registerNode,
   registerProxy,
+  registerUp,
+  registerDown,
+  registerStatus,
+  registerKill,
+  registerStart,
+  registerStop,
+  registerRestart,
+  registerPause,
+  registerResume,
+  registerPartition,
+  registerIsolate,
+  registerHeal,
+  registerLogs,
 ];
