@@ -6,6 +6,9 @@ import type { DurationMs } from './types.js';
 /** Longest accepted duration: one day (also keeps setTimeout far from its 2^31 ms limit). */
 export const MAX_DURATION_MS = 24 * 60 * 60 * 1000;
 
+/** Bare numbers below this are refused as ambiguous (see parseDuration). */
+export const MIN_BARE_MS = 100;
+
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
 
@@ -17,7 +20,9 @@ export const DURATION_EXPECTED = 'a duration like 500ms, 3s or 1m (or whole mill
 /** Parse a YAML scalar (string or number) as a positive duration in whole milliseconds. */
 export function parseDuration(value: string | number): DurationResult {
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) return { ok: false, problem: `a bare number is milliseconds and must be whole; write ${value}s if you meant seconds` };
+    if (!Number.isInteger(value)) return { ok: false, problem: `${value} (a bare number is whole milliseconds; write ${value}s if you meant seconds)` };
+    // `within: 3` is almost always "3 seconds" said carelessly; 3ms is never a sensible deadline.
+    if (value > 0 && value < MIN_BARE_MS) return { ok: false, problem: `${value} (a bare number is milliseconds; write ${value}s for seconds, or ${value}ms if you really mean it)` };
     return checkRange(value);
   }
   const text = value;

@@ -1,21 +1,27 @@
 // "did you mean …?" for unknown names: the closest candidate by edit distance, when close enough to be
 // a typo rather than a different word.
 
-/** Levenshtein distance (insert, delete, substitute; each costs 1). */
+/**
+ * Edit distance: insert, delete, substitute, and swap two neighbours (each costs 1) — Levenshtein
+ * with transpositions (optimal string alignment), so `valeu` is one typo away from `value`.
+ */
 export function levenshtein(a: string, b: string): number {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
+    const prev = rows[i - 1] as number[];
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      let d = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      cur[j] = d;
     }
-    prev = cur;
+    rows.push(cur);
   }
-  return prev[b.length] as number;
+  return (rows[a.length] as number[])[b.length] as number;
 }
 
 /**

@@ -5,7 +5,7 @@
 
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
 import type { ScenarioIssue } from './errors.js';
-import { didYouMean } from './suggest.js';
+import { closest, didYouMean } from './suggest.js';
 
 /** A node as the reader sees it: null for an absent value. */
 export type Y = YamlNode | null;
@@ -28,6 +28,8 @@ interface IssueAt extends ScenarioIssue {
 
 export class Reader {
   private readonly found: IssueAt[] = [];
+  /** `<owner path>\0<field>` for every field an unknown name was said to be a typo of. */
+  private readonly suggested = new Set<string>();
   private readonly lines: string[];
 
   constructor(
@@ -195,6 +197,8 @@ export class Reader {
         continue;
       }
       const hint = hints[entry.key];
+      const guess = closest(entry.key, allowed);
+      if (hint === undefined && guess !== undefined) this.suggested.add(`${path}\0${guess}`);
       const suggestion = hint !== undefined ? ` — ${hint}` : didYouMean(entry.key, allowed);
       const list = suggestion === '' ? ` (allowed: ${allowed.join(', ')})` : '';
       this.error(entry.keyNode, entry.path, `unknown field \`${entry.key}\` in ${what}${suggestion}${list}`);
@@ -204,6 +208,8 @@ export class Reader {
 
   /** Report a missing required field at the owning map and return undefined. */
   missing(owner: Y, path: string, field: string, what: string, example: string): undefined {
+    // `valeu: b` was already reported as a typo of `value`; "needs `value`" would say it twice.
+    if (this.suggested.has(`${path}\0${field}`)) return undefined;
     this.error(owner, path, `${what} needs \`${field}\` (e.g. ${example})`);
     return undefined;
   }
