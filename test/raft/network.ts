@@ -128,6 +128,16 @@ export class Network {
     this.trace(`n${id} crashed`);
   }
 
+  /**
+   * kill -9 in the middle of a Ready: it was taken from the core but neither persisted nor sent.
+   * Whatever it carried (a vote, new entries, acks) is lost with the process.
+   */
+  crashMidReady(id: NodeId): void {
+    const r = this.raft(id);
+    if (r.hasReady()) this.trace(`n${id} lost ${describeReady(r.ready())}`);
+    this.crash(id);
+  }
+
   restart(id: NodeId): void {
     if (this.nodes.has(id)) throw new Error(`node ${id} is already running`);
     this.start(id);
