@@ -77,6 +77,7 @@ export class Network {
   /** The first entry ever applied at each index, by any node: every later apply must agree. */
   private readonly appliedAt = new Map<number, Entry>();
   private traceBuf: string[] = [];
+  private readonly losses: { pred: MessagePredicate; left: number }[] = [];
 
   constructor(opts: NetworkOptions = {}) {
     this.seed = opts.seed ?? 1;
@@ -277,20 +278,28 @@ export class Network {
       if (cond()) return t;
       if (t >= maxTicks) throw this.failure(`${what} not reached within ${maxTicks} ticks`);
       this.tick();
-      if (!this.autoDeliver) this.settle();
     }
   }
 
   // ------------------------------------------------------------------------------------------
   // Client-ish helpers
 
-  /** Wait until there is a leader (`id` if given) whose no-op has committed. Returns its id. */
+  /**
+   * Wait until there is a leader (`id` if given) whose no-op has committed. Returns its id. Runs
+   * the network (delivering messages) even in manual mode.
+   */
   electLeader(id?: NodeId, maxTicks = 500): NodeId {
-    if (id !== undefined) this.campaign(id);
-    this.tickUntil(() => {
-      const l = this.leader();
-      return l !== undefined && (id === undefined || l === id) && this.leaderReady(l);
-    }, maxTicks, id === undefined ? 'a leader' : `leader ${id}`);
+    const manual = !this.autoDeliver;
+    this.autoDeliver = true;
+    try {
+      if (id !== undefined) this.campaign(id);
+      this.tickUntil(() => {
+        const l = this.leader();
+        return l !== undefined && (id === undefined || l === id) && this.leaderReady(l);
+      }, maxTicks, id === undefined ? 'a leader' : `leader ${id}`);
+    } finally {
+      this.autoDeliver = !manual;
+    }
     const l = this.leader();
     if (l === undefined) throw this.failure('leader vanished');
     return l;
@@ -389,10 +398,21 @@ export class Network {
     else this.pump();
   }
 
+  /** Lose the next `count` messages matching `pred` when they are sent (a targeted fault). */
+  loseNext(pred: MessagePredicate, count = 1): void {
+    this.losses.push({ pred, left: count });
+  }
+
   private send(m: Message): void {
     this.sent.push(m);
     if (this.isCut(m.from, m.to)) {
       this.trace(`drop ${describeMessage(m)} (cut)`);
+      return;
+    }
+    const loss = this.losses.find((l) => l.left > 0 && l.pred(m));
+    if (loss !== undefined) {
+      loss.left--;
+      this.trace(`drop ${describeMessage(m)} (lost by test)`);
       return;
     }
     if (this.rng.chance(this.faults.drop)) {
