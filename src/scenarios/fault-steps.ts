@@ -155,9 +155,9 @@ function targetedBody(input: StepInput, fields: readonly string[], use: TargetUs
 
 /** Bind `$<builtin>` (and `$<as>`, and `$leader` when the leader was targeted) to what the step hit. */
 function bindVictims(input: StepInput, builtin: string, t: Targeted): string[] {
-  // Unknown shape (a target that failed to parse, or an unbound variable already reported): assume
-  // the loosest, so later uses do not pile up follow-on errors.
-  const shape: Shape = t.shape ?? { many: true, proxy: 'maybe' };
+  // An unknown shape (a target that failed to parse, or an unbound variable already reported) stays
+  // unknown, so later uses skip their shape checks instead of piling up follow-on errors.
+  const shape: Shape | undefined = t.shape;
   const binds = [builtin];
   if (t.as !== undefined) binds.push(t.as);
   if (t.targets !== undefined && mentionsLeader(t.targets)) binds.push('leader');

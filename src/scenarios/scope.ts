@@ -21,7 +21,8 @@ export const BUILTIN_VARIABLES: readonly string[] = Object.freeze([...Object.val
 export const VARIABLE_NAME = /^[a-z][a-z0-9_]*$/;
 
 interface Binding {
-  readonly shape: Shape;
+  /** undefined: the step that bound it had a broken target; skip shape checks rather than pile up errors. */
+  readonly shape: Shape | undefined;
   readonly path: string;
   readonly line: number;
 }
@@ -58,7 +59,7 @@ export class Scope {
     return undefined;
   }
 
-  bind(name: string, shape: Shape, path: string, stepIndex: number, at: Y): void {
+  bind(name: string, shape: Shape | undefined, path: string, stepIndex: number, at: Y): void {
     const { line } = this.r.position(this.r.offsetOf(at));
     this.bound.set(name, { shape, path, line });
     if (!this.everBound.has(name)) this.everBound.set(name, { path, line, index: stepIndex });
