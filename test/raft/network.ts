@@ -265,9 +265,12 @@ export class Network {
     return before - this.queue.length;
   }
 
-  /** Deliver until nothing due is left and no node has a Ready (without advancing the clock). */
-  settle(maxRounds = 10_000): void {
-    for (let round = 0; this.pump() > 0 || this.deliver() > 0; round++) {
+  /**
+   * Deliver (the messages matching `pred`) until none is due and no node has a Ready, without
+   * advancing the clock.
+   */
+  settle(pred: MessagePredicate = () => true, maxRounds = 10_000): void {
+    for (let round = 0; this.pump() > 0 || this.deliver(pred) > 0; round++) {
       if (round >= maxRounds) throw this.failure(`network did not settle within ${maxRounds} rounds`);
     }
   }
