@@ -22,7 +22,7 @@ export function addConnectionOptions(cmd: Command): Command {
   return cmd
     .option('--url <url>', 'the proxy or any node', DEFAULT_URL)
     .option('--timeout <duration>', 'deadline per command, retries included (e.g. 5s, 1500ms)', DEFAULT_TIMEOUT)
-    .option('--token <token>', 'bearer token, if the nodes/proxy were started with one')
+    .option('--token <token>', 'bearer token, if the nodes/proxy were started with one (or RAFT_SUP_TOKEN)')
     .option('--dir <dir>', 'state directory of the cluster', './.raft-sup')
     .option('--no-color', 'plain output even on a terminal (NO_COLOR works too)');
 }
@@ -43,7 +43,7 @@ export function connectionFrom(flags: ConnectionFlags, isTty: boolean): { url: s
   return {
     url: flags.url.replace(/\/+$/, ''),
     deadlineMs: t.ms,
-    token: flags.token,
+    token: flags.token ?? (process.env.RAFT_SUP_TOKEN || undefined),
     color: colorWanted(isTty, process.env, flags.color),
     stateDir: resolve(flags.dir),
   };

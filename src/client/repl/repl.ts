@@ -95,7 +95,7 @@ class Repl {
     // Only on a terminal: readline turns Ctrl+C into this event (piped input keeps the default).
     rl.on('SIGINT', () => this.#interrupt());
     if (this.#opts.terminal) {
-      this.#print(this.#runner.style.dim(`connected to ${this.#opts.url} · type help · Tab completes · Ctrl+D exits`));
+      this.#print(this.#runner.style.dim(`raft-sup client → ${this.#opts.url} · type help · Tab completes · Ctrl+D exits`));
     }
     if (this.#opts.menu === true) this.#enterMenu();
     this.#prompt();
