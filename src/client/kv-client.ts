@@ -128,7 +128,8 @@ export class KvClient {
   async raw(method: Dispatcher.HttpMethod, path: string, init: { body?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<RawAnswer> {
     const headers: Record<string, string> = { ...init.headers };
     if (this.#auth && headers.authorization === undefined) headers.authorization = this.#auth;
-    const timeoutMs = init.timeoutMs ?? this.#timeoutMs;
+    // Integral and positive: AbortSignal.timeout and undici refuse fractions (callers subtract clocks).
+    const timeoutMs = Math.max(1, Math.ceil(init.timeoutMs ?? this.#timeoutMs));
     try {
       const res = await this.#pool.request({
         method,

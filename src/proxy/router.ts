@@ -25,11 +25,14 @@ export interface RouterOptions {
 
 export const ROUTER_DEFAULTS: RouterOptions = { deadlineMs: 5_000, attemptTimeoutMs: 3_500, backoffMinMs: 5, backoffMaxMs: 80 };
 
-/** Errors that are the node's final word on this request: relay them, do not retry. */
-const FINAL = new Set([
-  'BAD_REQUEST', 'INVALID_KEY', 'INVALID_BODY', 'INVALID_QUERY', 'INVALID_HEADER', 'UNAUTHORIZED', 'FORBIDDEN',
-  'KEY_NOT_FOUND', 'CAS_MISMATCH', 'VALUE_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SESSION_EXPIRED', 'NOT_FOUND',
-]);
+/**
+ * Whether an error is the node's final word on this request (relay it, do not retry): every 4xx —
+ * bad input, not found, CAS mismatch, expired session — except "ask the leader" (421) and "too slow"
+ * (408). 5xx and network failures are about the node's situation, not the request: retry elsewhere.
+ */
+function isFinal(err: KvError): boolean {
+  return err.status >= 400 && err.status < 500 && err.status !== 421 && err.status !== 408;
+}
 
 type Attempt<T> = (node: TrackedNode, timeoutMs: number, session: WriteSession) => Promise<T>;
 
@@ -69,7 +72,7 @@ export class ProxyRouter implements KvBackend {
           return await node.client.get(key, { consistency, timeoutMs: Math.min(left, this.#o.attemptTimeoutMs) });
         } catch (err) {
           if (!(err instanceof KvError)) throw err;
-          if (FINAL.has(err.code)) throw err;
+          if (isFinal(err)) throw err;
           last = err;
           this.stats.retries++;
           if (err.code === 'UNREACHABLE' || err.code === 'CONNECTION_LOST') this.#t.suspect(node.id, `${err.code}: ${err.message}`);
@@ -119,7 +122,7 @@ export class ProxyRouter implements KvBackend {
         return r;
       } catch (err) {
         if (!(err instanceof KvError)) throw err;
-        if (FINAL.has(err.code)) throw err;
+        if (isFinal(err)) throw err;
         last = err;
         this.stats.retries++;
         if (!err.definite) mayHaveHappened = true;
