@@ -12,7 +12,7 @@ export {
 } from './types.js';
 export { parseScenario, MAX_CLUSTER_NODES } from './parse.js';
 export { ScenarioError, formatIssue, formatScenarioError, type ScenarioIssue } from './errors.js';
-export { loadScenario, listBuiltins, builtinNames, BUILTIN_DIR, type BuiltinInfo } from './load.js';
+export { loadScenario, listBuiltins, builtinNames, BUILTIN_DIR, type BuiltinInfo } from './scenario-files.js';
 export { describeStep } from './describe.js';
 export { parseDuration, formatDuration, MAX_DURATION_MS } from './duration.js';
 export { closest, didYouMean, levenshtein } from './suggest.js';

@@ -10,7 +10,7 @@ import { ScenarioError } from './errors.js';
 import { didYouMean } from './suggest.js';
 import type { Scenario } from './types.js';
 
-/** The package's `scenarios/` folder: this file is dist/src/scenarios/load.js in the build. */
+/** The package's `scenarios/` folder: this file is dist/src/scenarios/scenario-files.js in the build. */
 export const BUILTIN_DIR = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
 
 const BUILTIN_NAME = /^[a-z0-9][a-z0-9-]*$/;

@@ -2,7 +2,8 @@
 // the step path), what was expected, what was found, and the likely fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatScenarioError, UsageErrorCheck } from './malformed-support.js';
+import { formatScenarioError } from '../../src/scenarios/index.js';
+import { UsageError } from '../../src/shared/index.js';
 import { reject, withSteps } from './helpers.js';
 
 interface Case {
@@ -238,7 +239,7 @@ test('the table covers at least fifteen distinct malformed files', () => {
 
 test('a ScenarioError is a UsageError (exit 2), and the code frame points at the column', () => {
   const err = reject(withSteps('- kil: leader'));
-  assert.ok(UsageErrorCheck(err));
+  assert.ok(err instanceof UsageError);
   assert.equal(err.issues.length, 1);
   const frame = formatScenarioError(err).split('\n');
   assert.equal(frame[0], 'my-scenario.yaml:4:5: steps[0]: unknown step `kil` — did you mean `kill`?');
