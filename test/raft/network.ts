@@ -64,6 +64,10 @@ export class Network {
   now = 0;
   /** Every message handed to the network (before faults), for assertions. */
   sent: Message[] = [];
+  /** Every message stepped into a core, in delivery order. */
+  delivered: Message[] = [];
+  /** Messages lost (partition, drop rate, crash, test) and extra copies made by duplication. */
+  readonly counts = { lost: 0, duplicated: 0 };
   /** Safety violations seen so far (several leaders in a term, diverging applied entries). */
   readonly violations: string[] = [];
 
@@ -218,6 +222,11 @@ export class Network {
     return count;
   }
 
+  /** How many messages are queued, due or not. */
+  queued(): number {
+    return this.queue.length;
+  }
+
   /** Queued messages that are due now (optionally matching `pred`), in queue order. */
   inFlight(pred: MessagePredicate = () => true): Message[] {
     return this.queue.filter((f) => f.at <= this.now && pred(f.m)).map((f) => f.m);
@@ -238,9 +247,11 @@ export class Network {
       const node = this.nodes.get(m.to);
       if (node === undefined || this.isCut(m.from, m.to)) {
         this.trace(`drop ${describeMessage(m)} (${node === undefined ? 'down' : 'cut'})`);
+        this.counts.lost++;
         continue;
       }
       this.trace(`deliver ${describeMessage(m)}`);
+      this.delivered.push(m);
       node.raft.step(m);
       delivered++;
     }
@@ -260,6 +271,7 @@ export class Network {
     this.queue = this.queue.filter((f) => {
       if (!pred(f.m)) return true;
       this.trace(`drop ${describeMessage(f.m)} (by test)`);
+      this.counts.lost++;
       return false;
     });
     return before - this.queue.length;
@@ -410,21 +422,25 @@ export class Network {
     this.sent.push(m);
     if (this.isCut(m.from, m.to)) {
       this.trace(`drop ${describeMessage(m)} (cut)`);
+      this.counts.lost++;
       return;
     }
     const loss = this.losses.find((l) => l.left > 0 && l.pred(m));
     if (loss !== undefined) {
       loss.left--;
       this.trace(`drop ${describeMessage(m)} (lost by test)`);
+      this.counts.lost++;
       return;
     }
     if (this.rng.chance(this.faults.drop)) {
       this.trace(`drop ${describeMessage(m)} (lost)`);
+      this.counts.lost++;
       return;
     }
     this.enqueue(m);
     if (this.rng.chance(this.faults.duplicate)) {
       this.trace(`duplicate ${describeMessage(m)}`);
+      this.counts.duplicated++;
       this.enqueue(m);
     }
   }
@@ -439,9 +455,11 @@ export class Network {
     const r = node.raft;
     if (r.role === 'leader') {
       const set = this.leadersByTerm.get(r.term) ?? new Set<NodeId>();
-      set.add(r.id);
-      this.leadersByTerm.set(r.term, set);
-      if (set.size > 1) this.violations.push(`two leaders in term ${r.term}: ${[...set].join(',')}`);
+      if (!set.has(r.id)) {
+        set.add(r.id);
+        this.leadersByTerm.set(r.term, set);
+        if (set.size > 1) this.violations.push(`two leaders in term ${r.term}: ${[...set].join(',')}`);
+      }
     }
     for (const e of applied) {
       const first = this.appliedAt.get(e.index);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { Raft, raftConfig, type PlantedBugs } from '../../src/raft/index.js';
 import { ELECTION_TICK, HEARTBEAT_TICK, as, core, flush, noJitter, sentBy, vote, NONE } from './fixtures.js';
 import { MemoryStore } from './memory-store.js';
+import { Network } from './network.js';
 
 // --- Rule 4: grant only to a candidate whose last (term, index) is at least as up to date as ours.
 
@@ -107,4 +108,30 @@ test('§5.2 rule 5 has teeth: with bugs.voteBeforePersist the restarted node vot
   const { persistedVote, secondGranted } = voteCrashRestartVote({ voteBeforePersist: true });
   assert.equal(persistedVote, NONE, 'the Ready carried the grant but not the vote');
   assert.equal(secondGranted, true);
+});
+
+/** Node 3 votes for 1, crashes, restarts and is asked by 2 in the same term. Two leaders? */
+function twoCandidatesOneCrash(bugs: PlantedBugs): { leaders: number[]; violations: readonly string[] } {
+  const net = new Network({ seed: 1, autoDeliver: false, config: { preVote: false, bugs } });
+  net.cut(1, 2);
+  net.campaign(1);
+  net.deliver(); // vote request to 3
+  net.deliver(); // its grant
+  assert.equal(net.raft(1).role, 'leader', 'node 1 won term 1 with the vote of node 3');
+  net.cut(1, 3); // 3 never sees 1's no-op, so its log stays as empty as 2's
+  net.crash(3);
+  net.restart(3);
+  net.campaign(2);
+  net.settle();
+  return { leaders: net.ids.filter((id) => net.raft(id).role === 'leader' && net.raft(id).term === 1), violations: net.violations };
+}
+
+test('§5.2 rule 5 in a network: a voter that crashes and restarts cannot elect a second leader in the term', () => {
+  assert.deepEqual(twoCandidatesOneCrash({}), { leaders: [1], violations: [] });
+});
+
+test('§5.2 rule 5 has teeth in a network: with bugs.voteBeforePersist term 1 gets two leaders', () => {
+  const { leaders, violations } = twoCandidatesOneCrash({ voteBeforePersist: true });
+  assert.deepEqual(leaders, [1, 2]);
+  assert.deepEqual(violations, ['two leaders in term 1: 1,2']);
 });
