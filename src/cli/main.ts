@@ -2,7 +2,6 @@
 import { Command, CommanderError } from 'commander';
 import { commandModules } from './commands/index.js';
 import { UsageError } from '../shared/cli-errors.js';
-import { ChildStateError, ControlSocketError, SupervisorError, TargetError } from '../supervisor/index.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('raft-sup')
@@ -19,12 +18,19 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     // Usage and environment errors: one line, exit 2 (SPEC).
-    if (err instanceof UsageError || err instanceof SupervisorError || err instanceof ControlSocketError || err instanceof TargetError || err instanceof ChildStateError) {
+    if (err instanceof UsageError || isOneLineError(err)) {
       process.stderr.write(`raft-sup: ${err.message}\n`);
       return 2;
     }
     throw err;
   }
+}
+
+// The supervisor's refusals (SupervisorError, ControlSocketError, TargetError, ChildStateError) are
+// matched by name, so the entry needs no import from the supervisor area.
+const ONE_LINE_ERRORS = new Set(['SupervisorError', 'ControlSocketError', 'TargetError', 'ChildStateError']);
+function isOneLineError(err: unknown): err is Error {
+  return err instanceof Error && ONE_LINE_ERRORS.has(err.name);
 }
 
 const exitCode = await main(process.argv.slice(2)).catch((err: unknown) => {

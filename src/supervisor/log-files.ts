@@ -36,7 +36,7 @@ export interface LogReadOptions {
 export async function readClusterLog(dir: string, opts: LogReadOptions): Promise<{ lines: number }> {
   const path = clusterLogPath(dir);
   let offset = 0;
-  let partial = '';
+  let partial: Buffer = Buffer.alloc(0);
   let printed = 0;
   const emit = (lines: string[]): void => {
     const keep = lines.filter((l) => l !== '' && lineMatches(l, opts.names));
@@ -51,26 +51,27 @@ export async function readClusterLog(dir: string, opts: LogReadOptions): Promise
     } catch {
       return; // not there (yet)
     }
-    if (size < offset) { offset = 0; partial = ''; } // truncated or recreated (wiped)
+    if (size < offset) { offset = 0; partial = Buffer.alloc(0); } // truncated or recreated (wiped)
     if (size === offset) return;
     const fd = openSync(path, 'r');
     try {
       const buf = Buffer.alloc(size - offset);
       const n = readSync(fd, buf, 0, buf.length, offset);
       offset += n;
-      // Decode only complete lines so a UTF-8 character split by a concurrent write is never mangled.
-      const text = partial + buf.subarray(0, n).toString('utf8');
-      const cut = text.lastIndexOf('\n');
-      partial = cut === -1 ? text : text.slice(cut + 1);
-      const lines = cut === -1 ? [] : text.slice(0, cut).split('\n');
-      emit(first && opts.tail !== undefined ? lines.filter((l) => lineMatches(l, opts.names)).slice(-opts.tail) : lines);
+      // Split on bytes and decode only complete lines: a UTF-8 character cut by a concurrent write
+      // stays whole in `partial` until the rest arrives.
+      const bytes = Buffer.concat([partial, buf.subarray(0, n)]);
+      const cut = bytes.lastIndexOf(0x0a);
+      partial = cut === -1 ? bytes : Buffer.from(bytes.subarray(cut + 1));
+      const lines = cut === -1 ? [] : bytes.subarray(0, cut).toString('utf8').split('\n');
+      emit(first && opts.tail !== undefined ? lastN(lines.filter((l) => lineMatches(l, opts.names)), opts.tail) : lines);
     } finally {
       closeSync(fd);
     }
   };
   readNew(true);
   if (!opts.follow) {
-    if (partial !== '') emit([partial]);
+    if (partial.length > 0) emit([partial.toString('utf8')]);
     return { lines: printed };
   }
   const pollMs = opts.pollMs ?? 200;
@@ -83,4 +84,8 @@ export async function readClusterLog(dir: string, opts: LogReadOptions): Promise
     readNew(false);
   }
   return { lines: printed };
+}
+
+function lastN<T>(items: T[], n: number): T[] {
+  return n <= 0 ? [] : items.slice(-n);
 }

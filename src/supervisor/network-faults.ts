@@ -19,8 +19,11 @@ export function partitionGroups(groupTargets: readonly string[], processes: read
   groupTargets.forEach((target, gi) => {
     const names = resolveTarget(target, processes, random);
     const ids: number[] = [];
+    // `all` means every node here; only a proxy named on purpose is an error.
+    const namesProxy = target.split(',').some((t) => t.trim().toLowerCase() === 'proxy' || processes.some((q) => q.kind === 'proxy' && q.name === t.trim()));
     for (const name of names) {
       const p = processes.find((q) => q.name === name);
+      if (p?.kind === 'proxy' && !namesProxy) continue;
       if (p === undefined || p.kind !== 'node' || typeof p.id !== 'number') {
         throw new TargetError(`${name} is not a node: a partition cuts node-to-node traffic (group ${gi + 1}: ${JSON.stringify(target)})`);
       }

@@ -103,7 +103,7 @@ async function applyOne(sup: Supervisor, c: SupervisedChild, row: StatusProcess,
       await child.stop();
       await child.start();
       const answering = c.kind === 'node' ? await sup.afterStart(c) : true;
-      return result(`restarted ${child.name}${was} (pid ${child.pid ?? '?'})${handoff}${answering ? '' : '; it does not answer yet'}`);
+      return result(`restarted ${child.name}${was}, now pid ${child.pid ?? '?'}${handoff}${answering ? '' : '; it does not answer yet'}`);
     }
     case 'pause': {
       if (child.state === 'paused') return result(`${child.name} was already paused`);

@@ -1,6 +1,6 @@
 // `raft-sup kill TARGET [--signal SIG]`: a crash on demand (SIGKILL by default); prints the victim.
 import type { Command } from 'commander';
-import { DEFAULT_DIR, runActionCommand } from '../../supervisor/index.js';
+import { DEFAULT_DIR, parseSignal, runActionCommand } from '../../supervisor/index.js';
 
 export function register(program: Command): void {
   program
@@ -11,6 +11,6 @@ export function register(program: Command): void {
     .option('--dir <dir>', 'state dir of the cluster', DEFAULT_DIR)
     .addHelpText('after', '\nExamples:\n  raft-sup kill leader              # killed node-2 (leader, term 3)\n  raft-sup kill 3 --signal SIGTERM')
     .action(async (target: string, flags: { signal: string; dir: string }) => {
-      process.exitCode = await runActionCommand(flags.dir, 'kill', target, flags.signal);
+      process.exitCode = await runActionCommand(flags.dir, 'kill', target, parseSignal(flags.signal));
     });
 }
