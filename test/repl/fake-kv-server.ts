@@ -33,6 +33,8 @@ export class FakeKv {
   url = '';
   #index = 0;
   readonly #app: FastifyInstance;
+  /** Ends the artificial delays on close, so a slow request does not outlive the test. */
+  readonly #closing = new AbortController();
 
   private constructor() {
     this.#app = Fastify({ logger: false, forceCloseConnections: true });
@@ -49,6 +51,7 @@ export class FakeKv {
   }
 
   async close(): Promise<void> {
+    this.#closing.abort();
     await this.#app.close();
   }
 
@@ -62,7 +65,7 @@ export class FakeKv {
         seq: req.headers['x-request-seq'] as string | undefined,
       });
       if (this.servedBy !== undefined) void reply.header('x-served-by', this.servedBy);
-      if (this.delayMs > 0) await sleep(this.delayMs);
+      if (this.delayMs > 0) await sleep(this.delayMs, undefined, { signal: this.#closing.signal }).catch(() => undefined);
       const e = this.errors.shift();
       if (e !== undefined) {
         const error: Record<string, unknown> = { code: e.code, message: `canned ${e.code}`, definite: e.definite };

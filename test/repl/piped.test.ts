@@ -102,35 +102,38 @@ test('status and leader from a node\'s /status', async () => {
 
 test('one-shots: put/get/del/cas print results and exit 0, 1 (not found, mismatch) or 2 (usage, unreachable)', async () => {
   const u = ['--url', fake.url];
-  const put = await runCli(['put', 'one', 'hello world', ...u]);
+  fake.store.set('dash', '-');
+  // Independent calls run side by side (each is a whole CLI process); dependent ones follow.
+  const [put, miss, casAbsent, negative, literal, usage, badUrl, badTimeout] = await Promise.all([
+    runCli(['put', 'one', 'hello world', ...u]),
+    runCli(['get', 'none', '--stale', ...u]),
+    runCli(['cas', 'fresh', '-', 'v1', ...u]),
+    runCli(['put', 'n', ...u, '--', '-5']),
+    runCli(['cas', 'dash', '-', 'x', '--literal', ...u]),
+    runCli(['put', 'onlykey', ...u]),
+    runCli(['get', 'k', '--url', 'ftp://x']),
+    runCli(['get', 'k', '--timeout', 'soon', ...u]),
+  ]);
   assert.equal(put.code, 0);
   assert.match(put.stdout, /^OK one = "hello world" \(index \d+\) {2}· /);
-  const get = await runCli(['get', 'one', ...u]);
-  assert.deepEqual([get.code, get.stdout], [0, 'hello world\n']);
-  const miss = await runCli(['get', 'none', '--stale', ...u]);
   assert.deepEqual([miss.code, miss.stdout, miss.stderr], [1, '', 'raft-sup: none: not found\n']);
-  const casAbsent = await runCli(['cas', 'fresh', '-', 'v1', ...u]);
   assert.equal(casAbsent.code, 0, casAbsent.stderr);
-  const mismatch = await runCli(['cas', 'fresh', '-', 'v2', ...u]);
-  assert.equal(mismatch.code, 1);
-  assert.match(mismatch.stderr, /cas failed: expected fresh to be absent \(it holds "v1"\)/);
-  fake.store.set('dash', '-');
-  const literal = await runCli(['cas', 'dash', '-', 'x', '--literal', ...u]);
-  assert.equal(literal.code, 0, literal.stderr);
-  const negative = await runCli(['put', 'n', ...u, '--', '-5']);
   assert.equal(negative.code, 0, negative.stderr);
   assert.equal(fake.store.get('n'), '-5');
+  assert.equal(literal.code, 0, literal.stderr);
+  assert.equal(fake.store.get('dash'), 'x');
+  assert.equal(usage.code, 2);
+  assert.deepEqual([badUrl.code, badUrl.stderr], [2, 'raft-sup: --url: expected an http:// or https:// URL, received "ftp://x"\n']);
+  assert.equal(badTimeout.code, 2);
+  assert.match(badTimeout.stderr, /--timeout: expected a duration like 5s/);
+  const [get, mismatch] = await Promise.all([runCli(['get', 'one', ...u]), runCli(['cas', 'fresh', '-', 'v2', ...u])]);
+  assert.deepEqual([get.code, get.stdout], [0, 'hello world\n']);
+  assert.equal(mismatch.code, 1);
+  assert.match(mismatch.stderr, /cas failed: expected fresh to be absent \(it holds "v1"\)/);
   const del = await runCli(['del', 'one', ...u]);
   assert.deepEqual([del.code, /OK one deleted/.test(del.stdout)], [0, true]);
   const delAgain = await runCli(['delete', 'one', ...u]);
   assert.deepEqual([delAgain.code, /one: did not exist/.test(delAgain.stdout)], [0, true]);
-  const usage = await runCli(['put', 'onlykey', ...u]);
-  assert.equal(usage.code, 2);
-  const badUrl = await runCli(['get', 'k', '--url', 'ftp://x']);
-  assert.deepEqual([badUrl.code, badUrl.stderr], [2, 'raft-sup: --url: expected an http:// or https:// URL, received "ftp://x"\n']);
-  const badTimeout = await runCli(['get', 'k', '--timeout', 'soon', ...u]);
-  assert.equal(badTimeout.code, 2);
-  assert.match(badTimeout.stderr, /--timeout: expected a duration like 5s/);
 });
 
 test('one-shot --json prints one object, for answers and for failures', async () => {

@@ -89,7 +89,7 @@ test('an unreachable URL is retried until the deadline, then explained with what
     assert.equal(o.error.code, 'UNREACHABLE');
     assert.equal(o.gaveUp, true);
     assert.ok(o.attempts >= 3, `attempts=${o.attempts}`);
-    assert.ok(o.latencyMs >= 450 && o.latencyMs < 1500, `latency ${o.latencyMs}`);
+    assert.ok(o.latencyMs >= 450 && o.latencyMs < 3000, `latency ${o.latencyMs}`);
     assert.match(explainFailure(o), new RegExp(`^\\[UNREACHABLE\\] nothing answers at ${url} \\(retried for 600 ms\\) — .*raft-sup up.*raft-sup status`));
   });
 });
@@ -115,7 +115,7 @@ test('aborting the signal cancels the request in flight at once', () => withFake
     ac.abort();
     const o = failed(await pending);
     assert.equal(o.error.code, 'CANCELLED');
-    assert.ok(performance.now() - t0 < 2000);
+    assert.ok(performance.now() - t0 < 4000, 'cancelled at once, not after the slow answer');
     assert.equal(f.seen[0]?.url, '/kv/k?consistency=stale');
   });
 }));
