@@ -5,7 +5,7 @@
 // ops that matter: that last write, every op overlapping the blocked one in time, and (for a read
 // or a cas) every op that wrote the value it expected — usually the stale source.
 import { completeTime, describeOp, fmtTime, fmtValue, mayWrite, precedes, refOp } from './operation.js';
-import { type CompiledKey, ILLEGAL, step } from './register-model.js';
+import { type CompiledKey, ILLEGAL, step, UNREAD } from './register-model.js';
 import type { KeyFailure, Operation } from './types.js';
 
 /** At most this many conflicting ops are listed (the message names fewer). */
@@ -33,7 +33,7 @@ export function explainFailure(
     if (o.kind !== 'cas' ? mayWrite(o) : mayWrite(o) && s === c.b[i]) lastWrite = o;
     s = ns;
   }
-  const current = c.values[state] ?? null;
+  const current = state === UNREAD ? 'a value never read' : fmtValue(c.values[state] ?? null);
 
   const concurrent = c.ops.filter(
     (o, i) => i !== blocked && o.invoke <= (c.complete[blocked] as number) && (c.complete[i] as number) >= op.invoke,
@@ -75,8 +75,8 @@ export function explainFailure(
   const who = `${describeOp(op)} by client ${op.client}${op.node ? ` via ${op.node}` : ''} at ${fmtTime(op.invoke, t0)}`;
   const before = precedingWrite
     ? `last write before it is ${refOp(precedingWrite)}`
-    : `no write finished before it began (initial value ${fmtValue(c.values[c.initial] ?? null)})`;
-  const reached = `; the longest linearizable prefix (${prefix.length} op${prefix.length === 1 ? '' : 's'}) leaves ${fmtValue(current)}${
+    : `no write finished before it began (initial value ${c.initial === UNREAD ? 'a value never read' : fmtValue(c.values[c.initial] ?? null)})`;
+  const reached = `; the longest linearizable prefix (${prefix.length} op${prefix.length === 1 ? '' : 's'}) leaves ${current}${
     lastWrite ? ` (last: op ${lastWrite.id})` : ''
   }`;
   let tail = '';

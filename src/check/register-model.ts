@@ -1,12 +1,14 @@
 // The sequential specification: one register per key, compiled to small integers for the search.
 //
-// Values are interned per key (absent = 0, each distinct string gets 1, 2, ...), so a state is an
+// Values are interned per key (absent = 0, each distinct string gets an id), so a state is an
 // int: equality is `===` and hashing is free. Each operation becomes an opcode plus two value ids,
 // and `step` is a switch — the search's hot loop never touches strings.
 import { completeTime } from './operation.js';
 import type { Operation } from './types.js';
 
 export const ABSENT = 0;
+/** Every present value that no op of the key ever tests for (see compileKey). */
+export const UNREAD = 1;
 /** Returned by `step` when the operation's recorded result contradicts the state. */
 export const ILLEGAL = -1;
 
@@ -30,7 +32,7 @@ export interface CompiledKey {
   invoke: Float64Array;
   /** Infinity for info operations. */
   complete: Float64Array;
-  /** Value id → value (index 0 is null = absent). */
+  /** Value id → value (0: absent; 1: UNREAD, shown as "a value never read"). */
   values: Array<string | null>;
   initial: number;
 }
@@ -56,12 +58,26 @@ export function partitionByKey(ops: readonly Operation[]): Map<string, Operation
   return byKey;
 }
 
-/** Compiles one key's relevant operations (as returned by `partitionByKey`). */
+/**
+ * Compiles one key's relevant operations (as returned by `partitionByKey`).
+ *
+ * State abstraction (exact): a value that no op tests for equality — no get returned it, no cas
+ * expected it — behaves exactly like any other such value: every step only compares the state
+ * with tested values or with absent. So all untested values share one id, UNREAD. With unique
+ * written values (the usual workload), every overwritten-before-read write then leads to the same
+ * state, and the cache sees far more repeats.
+ */
 export function compileKey(key: string, ops: Operation[], initial: string | null = null): CompiledKey {
+  const tested = new Set<string>();
+  for (const op of ops) {
+    if (op.kind === 'get' && typeof op.value === 'string') tested.add(op.value);
+    if (op.kind === 'cas' && typeof op.from === 'string') tested.add(op.from);
+  }
   const ids = new Map<string, number>();
-  const values: Array<string | null> = [null];
+  const values: Array<string | null> = [null, null];
   const intern = (v: string | null | undefined): number => {
     if (v === null || v === undefined) return ABSENT;
+    if (!tested.has(v)) return UNREAD;
     let id = ids.get(v);
     if (id === undefined) {
       id = values.length;
@@ -132,4 +148,14 @@ export function step(c: CompiledKey, i: number, state: number): number {
     default:
       throw new Error(`unknown opcode ${c.code[i]}`);
   }
+}
+
+/**
+ * True when the op never changes the register, in any state where it is legal: reads, 409 cas
+ * mismatches, deletes that found nothing, and a matching cas from x to x. (An info cas is not:
+ * where it does not match now it might match later.)
+ */
+export function isReadOnly(c: CompiledKey, i: number): boolean {
+  const code = c.code[i];
+  return code === OP_GET || code === OP_CAS_MISMATCH || code === OP_DEL_FALSE || (code === OP_CAS_OK && c.a[i] === c.b[i]);
 }

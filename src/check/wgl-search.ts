@@ -1,24 +1,23 @@
 // Wing–Gong–Lowe search for one key, with Lowe's cache of visited (linearized set, state) pairs.
 //
-// The same algorithm as porcupine's checkSingle (Athalye; Lowe, "Testing for linearizability";
-// Horn & Kroening, "Faster linearizability checking via P-compositionality"), written from the
-// papers: the history is a doubly linked list of call and return events sorted by time. Walking it
-// from the head, a call event is an operation we may linearize next (every op whose call precedes
-// the first remaining return is minimal in real-time order); a return event means the op it
-// belongs to should have been linearized by now, so we backtrack. Linearizing an op "lifts" its
-// call and return out of the list; backtracking puts them back (dancing links).
+// The algorithm of porcupine's checkSingle (Athalye; Lowe, "Testing for linearizability"; Horn &
+// Kroening, "Faster linearizability checking via P-compositionality"), written from the papers:
+// walking the time-ordered events from the head, a call event is an op we may linearize next
+// (its call precedes every remaining return, so nothing must come before it); the first return
+// event reached belongs to an op that should have been linearized by now, so we backtrack.
+// Linearizing an op lifts its events out of the list; backtracking puts them back.
 //
-// The cache makes it tractable: two search paths that linearized the same set of ops and reached
-// the same register state have the same future, so the second is pruned. The set is a bitset;
-// its hash is maintained incrementally (Zobrist: XOR of a fixed random word per op), so a cache
-// probe costs O(1) plus a word-by-word compare only on hash hits.
-//
-// 'info' ops return at Infinity: they may be linearized anywhere after their call, and once every
-// op with a known return is linearized we stop — the remaining info ops are placed last (or, the
-// same thing, never happened).
-import { type CompiledKey, ILLEGAL, step } from './register-model.js';
+// The cache makes it tractable: two paths that linearized the same set of ops and reached the same
+// register state have the same future, so the second is pruned (linearized-set.ts encodes sets
+// compactly). Two reductions on top, each argued where it is applied:
+// - read-only ops that are legal now are linearized at once, without branching;
+// - 'info' ops are tried only after every candidate with a known return (event-lists.ts), and
+//   once every op with a known return is placed we stop: the rest go last, or never happened.
+import { EventLists } from './event-lists.js';
+import { LinearizedSet, VisitedCache } from './linearized-set.js';
+import { type CompiledKey, ILLEGAL, isReadOnly, step } from './register-model.js';
 
-export type KeyVerdict =
+export type KeyVerdict = { configurations: number } & (
   | { kind: 'ok' }
   | { kind: 'timeout' }
   | {
@@ -29,165 +28,173 @@ export type KeyVerdict =
       blocked: number;
       /** Register state (value id) after the prefix. */
       state: number;
-    };
+    }
+);
 
 /** How often (in loop iterations) the deadline is read; a power of two minus one. */
 const DEADLINE_MASK = 1023;
 
-/** Deterministic 32-bit words for the Zobrist hash (mulberry32; the seed is arbitrary). */
-function zobristWords(n: number): Int32Array {
-  const out = new Int32Array(n);
-  let s = 0x2f6b3c1d;
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    out[i] = t ^ (t >>> 14);
-  }
-  return out;
-}
-
 /** Searches one key. `deadline` is compared against `now()` every ~1000 steps. */
 export function searchKey(c: CompiledKey, deadline: number, now: () => number): KeyVerdict {
   const n = c.ops.length;
-  let remainingFinite = 0;
-  for (let i = 0; i < n; i++) if ((c.complete[i] as number) !== Infinity) remainingFinite++;
-  if (remainingFinite === 0) return { kind: 'ok' };
+  const ev = new EventLists(c);
+  const { next, nodeOp, isCall, time } = ev;
+  let remainingFinite = ev.finite;
+  if (remainingFinite === 0) return { kind: 'ok', configurations: 0 };
 
-  // --- Events, sorted: by time; at equal times calls first, so touching ops count as concurrent.
-  const m = 2 * n;
-  const evTime = new Float64Array(m);
-  for (let i = 0; i < n; i++) {
-    evTime[2 * i] = c.invoke[i] as number;
-    evTime[2 * i + 1] = c.complete[i] as number;
-  }
-  const order = Array.from({ length: m }, (_, e) => e);
-  order.sort((x, y) => (evTime[x] as number) - (evTime[y] as number) || (x & 1) - (y & 1));
+  // Ops ranked by completion time, for the set encoding (info ops last).
+  const opAt = Int32Array.from({ length: n }, (_, i) => i).sort(
+    (x, y) => (c.complete[x] as number) - (c.complete[y] as number) || (c.invoke[x] as number) - (c.invoke[y] as number) || x - y,
+  );
+  const rankOf = new Int32Array(n);
+  opAt.forEach((op, r) => (rankOf[op] = r));
+  const set = new LinearizedSet(rankOf, ev.finite);
+  const cache = new VisitedCache(ev.finite);
+  const readOnly = new Uint8Array(n);
+  for (let i = 0; i < n; i++) readOnly[i] = isReadOnly(c, i) ? 1 : 0;
 
-  // --- Linked list over nodes 1..m; node 0 is the head, node m+1 the tail sentinel.
-  const head = 0;
-  const tail = m + 1;
-  const next = new Int32Array(m + 2);
-  const prev = new Int32Array(m + 2);
-  const nodeOp = new Int32Array(m + 2).fill(-1);
-  const isCall = new Uint8Array(m + 2);
-  const match = new Int32Array(m + 2); // call node → its return node
-  const callNodeOf = new Int32Array(n);
-  const returnNodeOf = new Int32Array(n);
-  for (let k = 0; k < m; k++) {
-    const ev = order[k] as number;
-    const node = k + 1;
-    const op = ev >> 1;
-    nodeOp[node] = op;
-    if ((ev & 1) === 0) {
-      isCall[node] = 1;
-      callNodeOf[op] = node;
-    } else {
-      returnNodeOf[op] = node;
-    }
-  }
-  for (let i = 0; i < n; i++) match[callNodeOf[i] as number] = returnNodeOf[i] as number;
-  for (let node = 0; node <= m + 1; node++) {
-    next[node] = node + 1;
-    prev[node] = node - 1;
-  }
-
-  const unlink = (x: number): void => {
-    next[prev[x] as number] = next[x] as number;
-    prev[next[x] as number] = prev[x] as number;
-  };
-  const relink = (x: number): void => {
-    next[prev[x] as number] = x;
-    prev[next[x] as number] = x;
-  };
-
-  // --- Search state.
-  const words = (n + 31) >>> 5;
-  const bits = new Uint32Array(words);
-  const zob = zobristWords(n);
-  let hash = 0;
+  // The stack of linearized ops (as call nodes), with what is needed to undo each.
   let state = c.initial;
   const stackNode = new Int32Array(n);
   const stackState = new Int32Array(n);
+  const stackForced = new Uint8Array(n);
+  const stackP = new Int32Array(n);
+  const stackOff = new Int32Array(n);
+  const stackLen = new Int32Array(n);
   let sp = 0;
-  // Cache: hash → list of (bitset, state). Only bitsets that were actually visited are stored.
-  const cache = new Map<number, Array<{ bits: Uint32Array; state: number }>>();
+  // The same stack as an immutable list (newest first), so the deepest failure can be kept in O(1).
+  interface Cell {
+    op: number;
+    parent: Cell | null;
+  }
+  let chain: Cell | null = null;
 
-  // Deepest failure seen, for the explanation.
-  let bestDepth = -1;
-  let bestPrefix: number[] = [];
-  let bestBlocked = -1;
-  let bestState = c.initial;
+  /** Records (linearized ∪ {op}, ns) as visited; false if it was visited before (and so failed). */
+  const visit = (op: number, ns: number): boolean => {
+    set.probe(op);
+    return cache.add(set, ns);
+  };
 
-  let iter = 0;
-  let entry = next[head] as number;
-  for (;;) {
-    if ((++iter & DEADLINE_MASK) === 0 && now() > deadline) return { kind: 'timeout' };
-    if (entry === tail) throw new Error('wgl-search: reached the end with operations left (bug)');
-    const op = nodeOp[entry] as number;
-    if (isCall[entry] === 1) {
-      const ns = step(c, op, state);
-      if (ns !== ILLEGAL) {
-        const h = hash ^ (zob[op] as number);
-        const w = op >>> 5;
-        const mask = 1 << (op & 31);
-        const cacheKey = (h ^ Math.imul(ns + 1, 0x9e3779b1)) & 0x3fffffff;
-        let bucket = cache.get(cacheKey);
-        let seen = false;
-        if (bucket) {
-          for (const e of bucket) {
-            if (e.state !== ns) continue;
-            let same = true;
-            for (let j = 0; j < words; j++) {
-              const want = j === w ? (bits[j] as number) | mask : (bits[j] as number);
-              if ((e.bits[j] as number) !== want >>> 0) {
-                same = false;
-                break;
-              }
-            }
-            if (same) {
-              seen = true;
-              break;
-            }
-          }
-        }
-        if (!seen) {
-          bits[w] = (bits[w] as number) | mask;
-          hash = h;
-          if (!bucket) cache.set(cacheKey, (bucket = []));
-          bucket.push({ bits: bits.slice(), state: ns });
-          stackNode[sp] = entry;
-          stackState[sp] = state;
-          sp++;
-          state = ns;
-          unlink(entry);
-          unlink(match[entry] as number);
-          if ((c.complete[op] as number) !== Infinity && --remainingFinite === 0) return { kind: 'ok' };
-          entry = next[head] as number;
-          continue;
-        }
-      }
-      entry = next[entry] as number;
-    } else {
-      // A return: `op` had to be linearized before this point and could not be. Backtrack.
-      if (sp > bestDepth) {
-        bestDepth = sp;
-        bestPrefix = Array.from(stackNode.subarray(0, sp), (node) => nodeOp[node] as number);
-        bestBlocked = op;
-        bestState = state;
-      }
-      if (sp === 0) return { kind: 'fail', prefix: bestPrefix, blocked: bestBlocked, state: bestState };
+  /** Linearizes the op of call node `node`, right after a successful `visit` of it. */
+  const push = (node: number, ns: number, forced: boolean): void => {
+    const op = nodeOp[node] as number;
+    stackNode[sp] = node;
+    stackState[sp] = state;
+    stackForced[sp] = forced ? 1 : 0;
+    stackP[sp] = set.p;
+    stackOff[sp] = set.off;
+    stackLen[sp] = set.len;
+    sp++;
+    set.commit(cache.lastOff);
+    chain = { op, parent: chain };
+    state = ns;
+    ev.lift(node);
+    if ((c.complete[op] as number) !== Infinity) remainingFinite--;
+  };
+
+  /**
+   * Undoes linearizations until one with untried alternatives; returns its call node (scanning
+   * resumes after it), or -1 when the stack is empty: no linearization exists. Forced frames have
+   * no alternatives, so they are popped straight through.
+   */
+  const backtrack = (): number => {
+    for (;;) {
+      if (sp === 0) return -1;
       sp--;
       const top = stackNode[sp] as number;
       const topOp = nodeOp[top] as number;
       state = stackState[sp] as number;
-      bits[topOp >>> 5] = (bits[topOp >>> 5] as number) & ~(1 << (topOp & 31));
-      hash ^= zob[topOp] as number;
-      // Reinsert in reverse order of removal so the dancing links stay consistent.
-      relink(match[top] as number);
-      relink(top);
+      set.remove(topOp, stackP[sp] as number, stackOff[sp] as number, stackLen[sp] as number);
+      ev.unlift(top);
+      chain = (chain as Cell).parent;
       if ((c.complete[topOp] as number) !== Infinity) remainingFinite++;
-      entry = next[top] as number;
+      if (stackForced[sp] === 0) return top;
     }
+  };
+
+  // Deepest failure seen, for the explanation.
+  let bestDepth = -1;
+  let bestChain: Cell | null = null;
+  let bestBlocked = -1;
+  let bestState = c.initial;
+  const record = (returnNode: number): void => {
+    if (sp <= bestDepth) return;
+    bestDepth = sp;
+    bestChain = chain;
+    bestBlocked = nodeOp[returnNode] as number;
+    bestState = state;
+  };
+  const failed = (): KeyVerdict => {
+    if (bestBlocked < 0) throw new Error('wgl-search: failed without reaching a return (bug)');
+    const prefix: number[] = [];
+    for (let x = bestChain as Cell | null; x; x = x.parent) prefix.push(x.op);
+    return { kind: 'fail', prefix: prefix.reverse(), blocked: bestBlocked, state: bestState, configurations: cache.size };
+  };
+
+  let iter = 0;
+  let fresh = true; // just arrived at a new configuration: look for a forced move first
+  let entry = -1; // the next event to consider
+  let firstReturn = -1; // in the info phase: the main list's first remaining return
+  for (;;) {
+    if ((++iter & DEADLINE_MASK) === 0 && now() > deadline) return { kind: 'timeout', configurations: cache.size };
+    if (fresh) {
+      fresh = false;
+      // Partial-order reduction: a read-only op that is minimal (its call precedes every remaining
+      // return) and legal in the current state can be linearized right now without loss of
+      // generality — in any valid continuation, moving it to the front breaks no real-time
+      // constraint (nothing unlinearized returned before it was called) and changes no state. So
+      // it is taken without trying alternatives, and if (set ∪ {it}, state) was already visited
+      // (and so failed), this configuration fails too. Reads are most of a workload.
+      let forced = -1;
+      for (let f = next[ev.headMain] as number; isCall[f] === 1; f = next[f] as number) {
+        const o = nodeOp[f] as number;
+        if (readOnly[o] === 1 && step(c, o, state) !== ILLEGAL) {
+          forced = f;
+          break;
+        }
+      }
+      if (forced !== -1) {
+        if (visit(nodeOp[forced] as number, state)) {
+          push(forced, state, true);
+          if (remainingFinite === 0) return { kind: 'ok', configurations: cache.size };
+          fresh = true;
+          continue;
+        }
+        entry = backtrack();
+        if (entry === -1) return failed();
+        firstReturn = ev.isInfo(entry) ? ev.firstReturn() : -1;
+        entry = next[entry] as number;
+        continue;
+      }
+      entry = next[ev.headMain] as number;
+      firstReturn = -1;
+    }
+
+    if (firstReturn === -1 && isCall[entry] === 0) {
+      // Main phase over: every known-return candidate was tried. Now the info ops whose call
+      // precedes this return (calls first at equal times).
+      firstReturn = entry;
+      entry = next[ev.headInfo] as number;
+    }
+    if (firstReturn !== -1 && (entry === ev.tailInfo || (time[entry] as number) > (time[firstReturn] as number))) {
+      // Nothing left to try here: the op of `firstReturn` cannot be placed. Backtrack.
+      record(firstReturn);
+      entry = backtrack();
+      if (entry === -1) return failed();
+      firstReturn = ev.isInfo(entry) ? ev.firstReturn() : -1;
+      entry = next[entry] as number;
+      continue;
+    }
+
+    const op = nodeOp[entry] as number;
+    const ns = readOnly[op] === 1 ? ILLEGAL : step(c, op, state); // legal read-only ops were forced
+    // An info op that leaves the state as it is only uses up the op: subsumed by not placing it.
+    if (ns !== ILLEGAL && !(firstReturn !== -1 && ns === state) && visit(op, ns)) {
+      push(entry, ns, false);
+      if (remainingFinite === 0) return { kind: 'ok', configurations: cache.size };
+      fresh = true;
+      continue;
+    }
+    entry = next[entry] as number;
   }
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { bruteForceLinearizable, checkLinearizable, type Operation } from '../../src/check/index.js';
-import { buildHistory, type PlanStep } from './gen-history.js';
+import { buildHistory, mulberry32, randomPlan, type PlanStep } from './gen-history.js';
 
 const seed = process.env.CHECK_SEED ? Number(process.env.CHECK_SEED) : Date.now() % 2 ** 31;
 console.log(`fast-check seed=${seed} (replay: CHECK_SEED=${seed} node scripts/run-tests.js check/linearizability-property)`);
@@ -116,4 +116,22 @@ test('on mutated histories the checker agrees with brute force, and every failur
   );
   // Guard against a generator that never produces a violation (the property would then prove little).
   assert.ok(invalid > NUM_RUNS / 20, `only ${invalid} of ${NUM_RUNS} mutated histories were invalid`);
+});
+
+test('larger generated histories (up to 300 ops, many indefinite ops) are linearizable', () => {
+  // Beyond brute force's reach: checks that the search's reductions never prune the only valid order.
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      fc.integer({ min: 20, max: 300 }),
+      fc.integer({ min: 1, max: 2 }),
+      fc.constantFrom(0, 0.05, 0.15),
+      (planSeed, n, keys, infoRate) => {
+        const ops = buildHistory(randomPlan(mulberry32(planSeed), { ops: n, keys, threads: 6, infoRate, failRate: 0.05 }));
+        const r = checkLinearizable(ops, { timeoutMs: 20_000 });
+        assert.equal(r.valid, true, `plan seed ${planSeed}: ${r.failures[0]?.message ?? r.unknownKeys.join(',')}`);
+      },
+    ),
+    { seed: seed + 2, numRuns: 60 },
+  );
 });
