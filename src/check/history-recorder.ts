@@ -76,13 +76,12 @@ export class HistoryRecorder {
 
   /** The call succeeded with `result` (see OkResult; an ok get must give `value`). */
   ok(id: number, result: OkResult = {}): void {
-    const op = this.finish(id, 'ok');
-    if (op.kind === 'get') {
-      if (result.value !== null && typeof result.value !== 'string') {
-        throw new TypeError(`ok get (op ${id}) needs result.value (a string, or null for absent), got ${typeof result.value}`);
-      }
-      op.value = result.value;
+    // Validate before completing, so a rejected call leaves the operation in flight.
+    if (this.peek(id).kind === 'get' && result.value !== null && typeof result.value !== 'string') {
+      throw new TypeError(`ok get (op ${id}) needs result.value (a string, or null for absent), got ${typeof result.value}`);
     }
+    const op = this.finish(id, 'ok');
+    if (op.kind === 'get') op.value = result.value;
     if (op.kind === 'delete' && typeof result.deleted === 'boolean') op.deleted = result.deleted;
     if (op.kind === 'cas' && result.casFailed === true) op.casFailed = true;
     if (result.node !== undefined) op.node = result.node;
