@@ -161,3 +161,18 @@ test('the history file is not written by piped sessions', async () => {
     dir.remove();
   }
 });
+
+test('a reader that goes away (| head -1) ends the session quietly, without a stack trace', async () => {
+  const { spawn } = await import('node:child_process');
+  const { MAIN, childEnv } = await import('./cli.js');
+  const child = spawn(process.execPath, [MAIN, 'client', '--url', fake.url], { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv() });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+  child.stdin.on('error', () => undefined);
+  child.stdin.end('help\n'.repeat(2000));
+  // Read the first chunk, then hang up like `head -1` does.
+  await new Promise<void>((resolve) => child.stdout.once('data', () => { child.stdout.destroy(); resolve(); }));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.equal(stderr, '');
+  assert.equal(code, 0);
+});

@@ -34,6 +34,8 @@ function oneShot(program: Command, spec: string, description: string, toCommand:
     const positional = received.slice(0, -2) as [string, string, string];
     const flags = received[received.length - 2] as Flags;
     const c = connectionFrom(flags, process.stdout.isTTY === true);
+    // A reader that went away (`| head -0`) is not our failure; the exit code still tells.
+    process.stdout.on('error', () => undefined);
     const runner = new CommandRunner(c);
     try {
       const o = await runner.kv(toCommand(positional, flags));

@@ -1,9 +1,10 @@
 // `status` and `leader` inside the REPL, built from the HTTP /status of the proxy or of any node
 // (the REPL may run on another machine than the supervisor, so it does not use the control socket).
 // The table is the supervisor's renderer, fed with what the nodes say about themselves.
-import type { KvError } from '../index.js';
+import { KvError } from '../index.js';
 import type { NodeStatus, ProxyStatus } from '../../shared/index.js';
 import type { ClusterStatus, StatusProcess } from '../../supervisor/index.js';
+import { CANCELLED } from './http-call.js';
 import type { HttpCaller } from './http-call.js';
 import { withRetries } from './retry.js';
 
@@ -71,6 +72,10 @@ export async function fetchCluster(caller: HttpCaller, url: string, deadlineMs: 
   }
   const unique = [...new Map(nodes.map((n) => [n.id, n])).values()].sort((a, b) => a.id - b.id);
   const statuses = await Promise.all(unique.map(async (n) => known.get(n.id) ?? nodeStatus(caller, n.url, signal)));
+  // Per-node failures read as "unreachable"; a Ctrl+C must read as what it was.
+  if (signal?.aborted === true) {
+    return { ok: false, error: new KvError(CANCELLED, 0, true, 'cancelled'), gaveUp: false, servedBy: first.servedBy, latencyMs: first.latencyMs, attempts: first.attempts };
+  }
   const leaderStatus = statuses.find((x) => x?.role === 'leader');
   unique.forEach((n, i) => {
     const ns = statuses[i];

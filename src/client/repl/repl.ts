@@ -10,7 +10,7 @@ import { CommandRunner } from './command-runner.js';
 import type { RunnerOptions } from './command-runner.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, worse } from './exit-code.js';
 import type { ExitCode } from './exit-code.js';
-import { HistoryFile } from './history.js';
+import { HISTORY_SIZE, HistoryFile } from './history.js';
 import type { KvOutcome } from './kv-ops.js';
 import { MENU_TEXT, menuBlock } from './menu-text.js';
 import type { Lang, MenuText } from './menu-text.js';
@@ -56,6 +56,8 @@ class Repl {
   #inflight: AbortController | undefined;
   #code: ExitCode = EXIT_OK;
   #finish: (() => void) | undefined;
+  /** The reader went away (`raft-sup client | head -1`): stop quietly. */
+  #outputGone = false;
 
   constructor(opts: ReplOptions) {
     this.#opts = opts;
@@ -73,7 +75,7 @@ class Repl {
       terminal: this.#opts.terminal,
       // readline wants newest first.
       history: [...past].reverse(),
-      historySize: this.#history?.size ?? 0,
+      historySize: this.#opts.terminal ? HISTORY_SIZE : 0,
       removeHistoryDuplicates: true,
       completer: (line: string) => (this.#menu === undefined ? this.#runner.keys.complete(line) : [[], line]),
       tabSize: 4,
@@ -94,6 +96,13 @@ class Repl {
     });
     // Only on a terminal: readline turns Ctrl+C into this event (piped input keeps the default).
     rl.on('SIGINT', () => this.#interrupt());
+    const onOutputError = (): void => {
+      this.#outputGone = true;
+      this.#stopped = true;
+      this.#inflight?.abort();
+      rl.close();
+    };
+    this.#opts.output.on('error', onOutputError);
     if (this.#opts.terminal) {
       this.#print(this.#runner.style.dim(`raft-sup client → ${this.#opts.url} · type help · Tab completes · Ctrl+D exits`));
     }
@@ -103,6 +112,7 @@ class Repl {
     const problem = this.#history?.problem;
     if (problem !== undefined) this.#print(this.#runner.style.warn(problem));
     await this.#runner.close();
+    this.#opts.output.off('error', onOutputError);
     // A person at a terminal saw every answer; only scripts (piped input) need the verdict.
     return this.#opts.terminal ? EXIT_OK : this.#code;
   }
@@ -246,6 +256,6 @@ class Repl {
   }
 
   #print(text: string): void {
-    if (text !== '') this.#opts.output.write(`${text}\n`);
+    if (text !== '' && !this.#outputGone) this.#opts.output.write(`${text}\n`);
   }
 }
