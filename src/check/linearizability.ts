@@ -18,7 +18,7 @@ export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
 
 /**
  * Is the history linearizable for the KV register model? Each key is checked separately
- * (P-compositionality), in key order, all under one deadline. A definite failure on any key makes
+ * (P-compositionality), in key order, all under one deadline (shared fairly, see below). A definite failure on any key makes
  * the verdict false even if other keys ran out of time; otherwise running out of time is 'unknown'.
  * Throws HistoryError on a malformed history.
  */
@@ -34,24 +34,34 @@ export function checkLinearizable(ops: readonly Operation[], opts: CheckOptions 
   const t0 = ops.reduce((min, op) => Math.min(min, op.invoke), Infinity);
 
   const byKey = partitionByKey(ops);
-  const keys = [...byKey.keys()].sort();
   const failures: KeyFailure[] = [];
-  const unknownKeys: string[] = [];
   let keysChecked = 0;
-  for (const key of keys) {
-    if (now() > deadline) {
-      unknownKeys.push(key);
-      continue;
-    }
-    const compiled = compileKey(key, byKey.get(key) ?? [], opts.initial?.get(key) ?? null);
-    const verdict = searchKey(compiled, deadline, now);
-    if (verdict.kind === 'timeout') {
-      unknownKeys.push(key);
-      continue;
-    }
-    keysChecked++;
-    if (verdict.kind === 'fail') failures.push(explainFailure(compiled, verdict.prefix, verdict.blocked, verdict.state, t0));
+  // Pass 1 gives each key a fair share of the time left, so one pathological key cannot starve
+  // the others; pass 2 gives the keys still undecided everything that remains.
+  let pending = [...byKey.keys()].sort();
+  for (const pass of [1, 2]) {
+    const undecided: string[] = [];
+    pending.forEach((key, i) => {
+      const left = deadline - now();
+      if (left <= 0) {
+        undecided.push(key);
+        return;
+      }
+      const keyDeadline = pass === 1 ? now() + left / (pending.length - i) : deadline;
+      const compiled = compileKey(key, byKey.get(key) ?? [], opts.initial?.get(key) ?? null);
+      const verdict = searchKey(compiled, keyDeadline, now);
+      if (verdict.kind === 'timeout') {
+        undecided.push(key);
+        return;
+      }
+      keysChecked++;
+      if (verdict.kind === 'fail') failures.push(explainFailure(compiled, verdict.prefix, verdict.blocked, verdict.state, t0));
+    });
+    pending = undecided;
+    if (pending.length === 0) break;
   }
+  const unknownKeys = pending;
+  failures.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const valid = failures.length > 0 ? false : unknownKeys.length > 0 ? 'unknown' : true;
   return { valid, keysChecked, elapsedMs: now() - start, failures, unknownKeys };
 }

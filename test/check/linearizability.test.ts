@@ -222,6 +222,21 @@ test('a history too hard for the deadline answers unknown instead of hanging', (
   assert.ok(r.elapsedMs < 5_000, `took ${r.elapsedMs} ms`);
 });
 
+test('one pathological key cannot use up the time of the others', () => {
+  const h = new HistoryBuilder();
+  for (let i = 0; i < 20; i++) h.put(i, 'hard', `v${i}`, [0, 100]);
+  for (let i = 0; i < 20; i++) h.get(20 + i, 'hard', `v${i}`, [0, 100]);
+  h.get(99, 'hard', 'never', [200, 201]);
+  h.put(1, 'stale', 'a', [0, 1]);
+  h.get(2, 'stale', null, [2, 3]);
+  h.put(1, 'valid', 'a', [0, 1]);
+  const r = checkLinearizable(h.ops, { timeoutMs: 200 });
+  assert.equal(r.valid, false);
+  assert.deepEqual(r.failures.map((f) => f.key), ['stale']);
+  assert.deepEqual(r.unknownKeys, ['hard']);
+  assert.equal(r.keysChecked, 2);
+});
+
 test('a definite failure wins over keys that ran out of time', () => {
   const h = new HistoryBuilder();
   h.put(1, 'a', 'x', [0, 1]);
