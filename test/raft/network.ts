@@ -341,7 +341,13 @@ export class Network {
     if (leader === undefined) throw this.failure(`proposeAndCommit(${data}): no leader`);
     const res = this.propose(data, leader);
     if (!res.ok) throw this.failure(`proposal ${data} refused by ${leader}: ${res.reason}`);
-    this.tickUntil(() => (this.nodes.get(leader)?.app.appliedIndex ?? 0) >= res.index, maxTicks, `commit of ${data}`);
+    this.tickUntil(() => {
+      const node = this.nodes.get(leader);
+      if (node !== undefined && node.raft.termAt(res.index) !== undefined && node.raft.termAt(res.index) !== res.term) {
+        throw this.failure(`proposal ${data} at ${res.index}/t${res.term} was overwritten: leadership changed`);
+      }
+      return (node?.app.appliedIndex ?? 0) >= res.index;
+    }, maxTicks, `commit of ${data}`);
     const applied = this.node(leader).app.applied.find((e) => e.index === res.index);
     if (applied?.term !== res.term || applied.data !== data) throw this.failure(`entry ${res.index} applied is not ${data}`);
     return { index: res.index, term: res.term, leader };
