@@ -28,11 +28,21 @@ export function checkLostWrites(
   for (const [key, writes] of writesByKey) {
     if (!finalReads.has(key)) continue;
     const final = finalReads.get(key) ?? null;
+    // W is superseded iff another write finished at or after W's invoke: compare with the latest
+    // completion among the *other* writes (the top two completions cover every W).
+    let first: Operation | undefined;
+    let second = -Infinity;
+    for (const o of writes) {
+      if (!first || completeTime(o) > completeTime(first)) {
+        second = first ? completeTime(first) : -Infinity;
+        first = o;
+      } else if (completeTime(o) > second) second = completeTime(o);
+    }
     for (const op of writes) {
       if (op.outcome !== 'ok' || op.kind === 'delete') continue; // only acknowledged values
       if (op.value === final) continue;
-      const superseded = writes.some((o) => o !== op && completeTime(o) >= op.invoke);
-      if (superseded) continue;
+      const latestOther = op === first ? second : completeTime(first as Operation);
+      if (latestOther >= op.invoke) continue;
       const message =
         `key ${key}: ${describeOp(op)} (op ${op.id}, client ${op.client}${op.node ? ` via ${op.node}` : ''}) ` +
         `acknowledged at ${fmtTime(completeTime(op), t0)} is lost: the final value is ${fmtValue(final)} ` +

@@ -10,10 +10,14 @@ const seed = process.env.CHECK_SEED ? Number(process.env.CHECK_SEED) : 20_240_60
 test('a valid 10,000-op, 10-key, 16-client history is linearizable (time printed)', { timeout: 120_000 }, () => {
   const plan = randomPlan(mulberry32(seed), { ops: 10_000, keys: 10, threads: 16, infoRate: 0.01, failRate: 0.01 });
   const ops = buildHistory(plan);
+  const cpu0 = process.cpuUsage();
   const r = checkLinearizable(ops, { timeoutMs: 60_000 });
+  const cpu = process.cpuUsage(cpu0);
   const info = ops.filter((o) => o.outcome === 'info').length;
+  // CPU time too: on a loaded machine wall time says more about the neighbours than the checker.
   console.log(
-    `perf seed=${seed}: ${ops.length} ops (${info} info), 10 keys, 16 clients: valid=${r.valid} in ${r.elapsedMs.toFixed(0)} ms`,
+    `perf seed=${seed}: ${ops.length} ops (${info} info), 10 keys, 16 clients: valid=${r.valid} in ${r.elapsedMs.toFixed(0)} ms ` +
+      `(cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms)`,
   );
   assert.equal(r.valid, true, r.failures[0]?.message ?? `unknown keys: ${r.unknownKeys.join(', ')}`);
   assert.equal(r.keysChecked, 10);
