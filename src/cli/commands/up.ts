@@ -59,6 +59,8 @@ export function register(program: Command): void {
         process.exitCode = await runDetached(opts, args);
         return;
       }
+      // `raft-sup up | head`: once nobody reads our output, stop the cluster gracefully instead of crashing.
+      process.stdout.on('error', () => process.kill(process.pid, 'SIGTERM'));
       process.exitCode = await runForeground(opts);
     });
 }
