@@ -6,7 +6,6 @@
 import {
   describeMessage,
   describeReady,
-  type Entry,
   type Message,
   type NodeId,
   type ProposeResult,
@@ -16,19 +15,10 @@ import {
 import { MemoryStore } from './memory-store.js';
 import { NodeDriver, type RaftOverrides } from './node-driver.js';
 import { Prng } from './prng.js';
+import { Links, NO_FAULTS, type Faults, type MessagePredicate } from './links.js';
+import { SafetyMonitor } from './safety-monitor.js';
 
-export interface Faults {
-  /** Probability that a sent message is lost. */
-  drop: number;
-  /** Probability that a sent message is delivered twice. */
-  duplicate: number;
-  /** Deliver due messages in a seeded random order instead of send order. */
-  reorder: boolean;
-  /** Each message (and each duplicate) waits a random 0..maxDelay ticks before delivery. */
-  maxDelay: number;
-}
-
-export const NO_FAULTS: Faults = { drop: 0, duplicate: 0, reorder: false, maxDelay: 0 };
+export { NO_FAULTS, type Faults, type MessagePredicate } from './links.js';
 
 export interface NetworkOptions {
   seed?: number;
@@ -43,14 +33,6 @@ export interface NetworkOptions {
   autoDeliver?: boolean;
 }
 
-export type MessagePredicate = (m: Message) => boolean;
-
-interface InFlight {
-  readonly m: Message;
-  /** The tick from which it may be delivered. */
-  readonly at: number;
-}
-
 const TRACE_LINES = 400;
 
 export class Network {
@@ -58,7 +40,6 @@ export class Network {
   readonly ids: readonly NodeId[];
   readonly stores = new Map<NodeId, MemoryStore>();
   readonly nodes = new Map<NodeId, NodeDriver>();
-  faults: Faults;
   autoDeliver: boolean;
   /** The tick counter: the only clock. */
   now = 0;
@@ -66,32 +47,23 @@ export class Network {
   sent: Message[] = [];
   /** Every message stepped into a core, in delivery order. */
   delivered: Message[] = [];
-  /** Messages lost (partition, drop rate, crash, test) and extra copies made by duplication. */
-  readonly counts = { lost: 0, duplicated: 0 };
-  /** Safety violations seen so far (several leaders in a term, diverging applied entries). */
-  readonly violations: string[] = [];
 
-  private readonly rng: Prng;
+  private readonly links: Links;
+  private readonly monitor = new SafetyMonitor();
   private readonly nodeRngs = new Map<NodeId, Prng>();
   private readonly overrides: (id: NodeId) => RaftOverrides;
-  private queue: InFlight[] = [];
-  private readonly cuts = new Set<string>();
   private readonly paused = new Set<NodeId>();
-  private readonly leadersByTerm = new Map<number, Set<NodeId>>();
-  /** The first entry ever applied at each index, by any node: every later apply must agree. */
-  private readonly appliedAt = new Map<number, Entry>();
   private traceBuf: string[] = [];
-  private readonly losses: { pred: MessagePredicate; left: number }[] = [];
 
   constructor(opts: NetworkOptions = {}) {
     this.seed = opts.seed ?? 1;
     this.ids = Array.from({ length: opts.size ?? 3 }, (_, i) => i + 1);
-    this.rng = new Prng(this.seed);
-    this.faults = { ...NO_FAULTS, ...opts.faults };
+    const rng = new Prng(this.seed);
+    this.links = new Links(rng, { ...NO_FAULTS, ...opts.faults }, (line) => this.trace(line));
     this.autoDeliver = opts.autoDeliver ?? true;
     this.overrides = (id) => ({ ...opts.config, ...opts.configFor?.(id) });
     for (const id of this.ids) {
-      this.nodeRngs.set(id, this.rng.fork(id));
+      this.nodeRngs.set(id, rng.fork(id));
       this.stores.set(id, new MemoryStore(opts.restore?.[id]));
       this.start(id);
     }
@@ -164,14 +136,32 @@ export class Network {
   // ------------------------------------------------------------------------------------------
   // Partitions and faults
 
+  get faults(): Faults {
+    return this.links.faults;
+  }
+
+  set faults(f: Faults) {
+    this.links.faults = f;
+  }
+
+  /** Messages lost (partition, drop rate, crash, test) and extra copies made by duplication. */
+  get counts(): { readonly lost: number; readonly duplicated: number } {
+    return this.links.counts;
+  }
+
+  /** Safety violations seen so far (several leaders in a term, diverging applied entries). */
+  get violations(): readonly string[] {
+    return this.monitor.violations;
+  }
+
   /** Drop messages both ways between a and b (in flight ones too). */
   cut(a: NodeId, b: NodeId): void {
-    this.cuts.add(`${a}>${b}`);
-    this.cuts.add(`${b}>${a}`);
+    this.links.cutOneWay(a, b);
+    this.links.cutOneWay(b, a);
   }
 
   cutOneWay(from: NodeId, to: NodeId): void {
-    this.cuts.add(`${from}>${to}`);
+    this.links.cutOneWay(from, to);
   }
 
   isolate(id: NodeId): void {
@@ -180,12 +170,17 @@ export class Network {
 
   /** Remove every partition (faults stay as configured). */
   heal(): void {
-    this.cuts.clear();
+    this.links.healAll();
     this.afterAction();
   }
 
   isCut(from: NodeId, to: NodeId): boolean {
-    return this.cuts.has(`${from}>${to}`);
+    return this.links.isCut(from, to);
+  }
+
+  /** Lose the next `count` messages matching `pred` when they are sent (a targeted fault). */
+  loseNext(pred: MessagePredicate, count = 1): void {
+    this.links.loseNext(pred, count);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -216,7 +211,7 @@ export class Network {
         progress = true;
         count++;
         this.trace(`n${id} ready ${describeReady(rd)}`);
-        this.observe(node, rd.committedEntries);
+        this.monitor.observe(node.raft, rd.committedEntries);
       }
     }
     return count;
@@ -224,12 +219,12 @@ export class Network {
 
   /** How many messages are queued, due or not. */
   queued(): number {
-    return this.queue.length;
+    return this.links.size();
   }
 
   /** Queued messages that are due now (optionally matching `pred`), in queue order. */
   inFlight(pred: MessagePredicate = () => true): Message[] {
-    return this.queue.filter((f) => f.at <= this.now && pred(f.m)).map((f) => f.m);
+    return this.links.due(this.now, pred);
   }
 
   /**
@@ -237,17 +232,13 @@ export class Network {
    * then perform the resulting Readies. Returns how many were delivered.
    */
   deliver(pred: MessagePredicate = () => true): number {
-    let due = this.queue.filter((f) => f.at <= this.now && !this.paused.has(f.m.to) && pred(f.m));
+    const due = this.links.take(this.now, pred, (m) => this.paused.has(m.to));
     if (due.length === 0) return 0;
-    const chosen = new Set(due);
-    this.queue = this.queue.filter((f) => !chosen.has(f));
-    if (this.faults.reorder) due = this.shuffle(due);
     let delivered = 0;
-    for (const { m } of due) {
+    for (const m of due) {
       const node = this.nodes.get(m.to);
       if (node === undefined || this.isCut(m.from, m.to)) {
-        this.trace(`drop ${describeMessage(m)} (${node === undefined ? 'down' : 'cut'})`);
-        this.counts.lost++;
+        this.links.lose(m, node === undefined ? 'down' : 'cut');
         continue;
       }
       this.trace(`deliver ${describeMessage(m)}`);
@@ -261,20 +252,12 @@ export class Network {
 
   /** Put a copy of `m` in flight again, due now: a duplicate the network held back. */
   inject(m: Message): void {
-    this.trace(`inject ${describeMessage(m)}`);
-    this.queue.push({ m, at: this.now });
+    this.links.inject(m, this.now);
   }
 
   /** Remove queued messages matching `pred` (they are lost). Returns how many. */
   dropWhere(pred: MessagePredicate): number {
-    const before = this.queue.length;
-    this.queue = this.queue.filter((f) => {
-      if (!pred(f.m)) return true;
-      this.trace(`drop ${describeMessage(f.m)} (by test)`);
-      this.counts.lost++;
-      return false;
-    });
-    return before - this.queue.length;
+    return this.links.dropWhere(pred);
   }
 
   /**
@@ -419,72 +402,9 @@ export class Network {
     else this.pump();
   }
 
-  /** Lose the next `count` messages matching `pred` when they are sent (a targeted fault). */
-  loseNext(pred: MessagePredicate, count = 1): void {
-    this.losses.push({ pred, left: count });
-  }
-
   private send(m: Message): void {
     this.sent.push(m);
-    if (this.isCut(m.from, m.to)) {
-      this.trace(`drop ${describeMessage(m)} (cut)`);
-      this.counts.lost++;
-      return;
-    }
-    const loss = this.losses.find((l) => l.left > 0 && l.pred(m));
-    if (loss !== undefined) {
-      loss.left--;
-      this.trace(`drop ${describeMessage(m)} (lost by test)`);
-      this.counts.lost++;
-      return;
-    }
-    if (this.rng.chance(this.faults.drop)) {
-      this.trace(`drop ${describeMessage(m)} (lost)`);
-      this.counts.lost++;
-      return;
-    }
-    this.enqueue(m);
-    if (this.rng.chance(this.faults.duplicate)) {
-      this.trace(`duplicate ${describeMessage(m)}`);
-      this.counts.duplicated++;
-      this.enqueue(m);
-    }
-  }
-
-  private enqueue(m: Message): void {
-    const delay = this.faults.maxDelay > 0 ? this.rng.int(this.faults.maxDelay + 1) : 0;
-    this.queue.push({ m, at: this.now + delay });
-  }
-
-  /** Record leaders per term and check every applied entry against the first one at its index. */
-  private observe(node: NodeDriver, applied: readonly Entry[]): void {
-    const r = node.raft;
-    if (r.role === 'leader') {
-      const set = this.leadersByTerm.get(r.term) ?? new Set<NodeId>();
-      if (!set.has(r.id)) {
-        set.add(r.id);
-        this.leadersByTerm.set(r.term, set);
-        if (set.size > 1) this.violations.push(`two leaders in term ${r.term}: ${[...set].join(',')}`);
-      }
-    }
-    for (const e of applied) {
-      const first = this.appliedAt.get(e.index);
-      if (first === undefined) this.appliedAt.set(e.index, e);
-      else if (first.term !== e.term || first.data !== e.data) {
-        this.violations.push(`n${r.id} applied ${e.index}/t${e.term} ${JSON.stringify(e.data)} but ${first.index}/t${first.term} ${JSON.stringify(first.data)} was applied before`);
-      }
-    }
-  }
-
-  private shuffle<T>(xs: T[]): T[] {
-    const out = [...xs];
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = this.rng.int(i + 1);
-      const a = out[i] as T;
-      out[i] = out[j] as T;
-      out[j] = a;
-    }
-    return out;
+    this.links.send(m, this.now);
   }
 
   private trace(line: string): void {
