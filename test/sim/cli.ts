@@ -69,6 +69,7 @@ function main(): number {
   }
   const ticks = args.ticks ?? DEFAULT_TICKS;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let lastReport = t0;
   const failures: SimResult[] = [];
   let totalOps = 0;
@@ -98,8 +99,11 @@ function main(): number {
     }
   }
   const elapsed = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   console.log(
-    `sim: ${args.seeds} seed(s), ${failures.length} failure(s), ${(elapsed / 1000).toFixed(1)} s, ${rate(args.seeds, elapsed)} seeds/min, ${totalOps} client ops completed`,
+    `sim: ${args.seeds} seed(s), ${failures.length} failure(s), ${(elapsed / 1000).toFixed(1)} s, ${rate(args.seeds, elapsed)} seeds/min ` +
+      `(${rate(args.seeds, cpuMs)} per CPU-minute), ${totalOps} client ops completed`,
   );
   if (failures.length > 0) console.log(`failing seeds: ${failures.map((f) => f.seed).join(' ')}`);
   return failures.length > 0 ? 1 : 0;
