@@ -17,6 +17,8 @@ import { register as registerPartition } from './partition.js';
 import { register as registerIsolate } from './isolate.js';
 import { register as registerHeal } from './heal.js';
 import { register as registerLogs } from './logs.js';
+import { register as registerScenario } from './scenario.js';
+import { register as registerChaos } from './chaos.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -38,4 +40,6 @@ export const commandModules: RegisterCommand[] = [
   registerIsolate,
   registerHeal,
   registerLogs,
+  registerScenario,
+  registerChaos,
 ];
