@@ -1,5 +1,6 @@
 // Public face of src/scenarios: the scenario types, the parser (errors with file:line:col and
-// suggestions), loading built-ins by name, and one-line step titles. The runner comes later.
+// suggestions), loading built-ins by name, one-line step titles, and the runner (a listr2 checklist
+// against a fresh or attached cluster, with JSON and JUnit reports).
 export type {
   AwaitCondition, AwaitStep, CasStep, CheckName, CheckStep, ClientOpBase, ClusterShape, Consistency,
   DeleteStep, DurationMs, ExpectedError, GetStep, HealStep, IsolateStep, KillSignal, LoadLimit, LoadMix,
@@ -18,3 +19,10 @@ export { parseDuration, formatDuration, MAX_DURATION_MS } from './duration.js';
 export { closest, didYouMean, levenshtein } from './suggest.js';
 export { BUILTIN_VARIABLES } from './scope.js';
 export { LOAD_DEFAULTS } from './load-steps.js';
+export {
+  runScenarios, ScenarioRun, exitCodeOf, writeReports, junitXml, formatFailure, formatSummary, formatVerdict, pickRenderer,
+  RENDERER_CHOICES, REPORT_VERSION, startFreshCluster, attachCluster, SupervisorAdapter, scenarioKeys, agreedLeader, seededRandom,
+  type RunScenariosOptions, type ScenarioResult, type ScenarioStatus, type StepResult, type StepStatus, type StepFailureInfo,
+  type RendererChoice, type ClusterAdapter, type KvEndpoint, type ActionOutcome, type ClusterSource, type CustomCluster,
+  type ScenarioCluster, type EngineOptions,
+} from './runner/index.js';
