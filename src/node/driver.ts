@@ -117,6 +117,9 @@ export class NodeDriver {
   #prevRole: string = 'follower';
   #prevLeader: NodeId = NONE;
   #prevVote: NodeId = NONE;
+  /** Term and vote as last made durable (what a commit-only hard state may be deferred against). */
+  #savedTerm: number;
+  #savedVote: NodeId;
 
   #running = false;
   #stopped = false;
@@ -140,6 +143,8 @@ export class NodeDriver {
     this.#nextSnapshotAt = this.#lastSnapshotIndex + opts.snapshotEvery;
     const st = this.#raft.status();
     this.#prevVote = st.vote;
+    this.#savedTerm = st.term;
+    this.#savedVote = st.vote;
   }
 
   /** Starts the tick timer and the loop. */
@@ -416,12 +421,21 @@ export class NodeDriver {
       for (const m of rd.messages) (AFTER_PERSIST.has(m.type) ? late : early).push(m);
       if (early.length > 0) this.#transport.send(early);
     }
-    if (rd.hardState !== undefined || rd.entries.length > 0 || rd.snapshot !== undefined) {
+    // The commit index in the hard state is only a hint (types.ts: never trusted beyond the log), so
+    // a Ready whose only durable change is a higher commit costs no fsync: the new value rides along
+    // with the next save. Term and vote are never deferred.
+    const hs = rd.hardState;
+    const commitOnly = hs !== undefined && hs.term === this.#savedTerm && hs.vote === this.#savedVote;
+    if ((hs !== undefined && !commitOnly) || rd.entries.length > 0 || rd.snapshot !== undefined) {
       try {
         const batch: { hardState?: typeof rd.hardState; entries: readonly Entry[]; snapshot?: Snapshot } = { entries: rd.entries };
         if (rd.hardState) batch.hardState = rd.hardState;
         if (rd.snapshot) batch.snapshot = rd.snapshot;
         await this.#storage.save(batch);
+        if (hs) {
+          this.#savedTerm = hs.term;
+          this.#savedVote = hs.vote;
+        }
       } catch (err) {
         this.#log.fatal({ err }, 'cannot persist to storage: stopping');
         this.#onFatal(err);

@@ -12,7 +12,8 @@ import { startProxy } from '../../src/proxy/index.js';
 import type { RunningProxy } from '../../src/proxy/index.js';
 import { freePort, tempDir, waitFor } from './helpers.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** The `node` command alone (see node-entry.ts); RAFT_SUP_TEST_CLI=1 uses the full CLI instead. */
+const MAIN = fileURLToPath(new URL(process.env.RAFT_SUP_TEST_CLI === '1' ? '../../src/cli/main.js' : './node-entry.js', import.meta.url));
 
 export interface ProcessClusterOptions {
   readonly nodes?: number;
@@ -37,6 +38,7 @@ export class ProcessCluster {
   readonly clients = new Map<number, KvClient>();
   proxy: RunningProxy | undefined;
   proxyClient: KvClient | undefined;
+  #proxyChild: ChildProcess | undefined;
   #peers = '';
 
   private constructor(
@@ -160,6 +162,27 @@ export class ProcessCluster {
     return this.proxyClient;
   }
 
+  /** The proxy as its own process (benchmarks: a realistic layout); returns a client for it. */
+  async startProxyProcess(deadlineMs = 5000): Promise<KvClient> {
+    const port = await freePort();
+    const entry = fileURLToPath(new URL('./proxy-entry.js', import.meta.url));
+    const nodes = [...this.members.values()].map((m) => `${m.id}=${m.url}`).join(',');
+    const child = spawn(process.execPath, [entry, 'proxy', '--port', String(port), '--nodes', nodes, '--deadline-ms', String(deadlineMs), '--lifeline', '--log-level', 'warn'], { stdio: ['pipe', 'inherit', 'inherit'] });
+    this.#proxyChild = child;
+    this.proxyClient = new KvClient(`http://127.0.0.1:${port}`, { timeoutMs: deadlineMs + 2000, connections: 256 });
+    const client = this.proxyClient;
+    await waitFor('the proxy to answer /status', async () => (await client.status({ timeoutMs: 500 })).kind === 'proxy', 60_000, 50);
+    return client;
+  }
+
+  /** Pids of the running node processes and the proxy process (for CPU accounting). */
+  pids(): number[] {
+    const out: number[] = [];
+    for (const m of this.members.values()) if (m.child?.pid !== undefined && this.running(m.id)) out.push(m.child.pid);
+    if (this.#proxyChild?.pid !== undefined && this.#proxyChild.exitCode === null) out.push(this.#proxyChild.pid);
+    return out;
+  }
+
   /** The last output lines of every node (for failure messages). */
   describe(lines = 15): string {
     return [...this.members.values()].map((m) => `--- node ${m.id} (${this.running(m.id) ? 'running' : 'stopped'})\n${m.lines.slice(-lines).join('\n')}`).join('\n');
@@ -172,6 +195,12 @@ export class ProcessCluster {
   /** Kills every node, closes clients and the proxy, removes the temp dir. Never leaves a process. */
   async close(): Promise<void> {
     await Promise.all(this.ids.map((id) => this.kill(id, 'SIGKILL')));
+    const pc = this.#proxyChild;
+    if (pc && pc.exitCode === null && pc.signalCode === null) {
+      const gone = new Promise((r) => pc.once('exit', r));
+      pc.kill('SIGKILL');
+      await gone;
+    }
     await this.proxyClient?.close();
     await this.proxy?.close();
     await Promise.all([...this.clients.values()].map((c) => c.close()));

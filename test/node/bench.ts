@@ -1,0 +1,155 @@
+// Cluster benchmarks (a script, not a test): a real 3-node cluster (fsync on) and the proxy as
+// separate processes, the load generator in this one, all on this machine.
+//   node dist/test/node/bench.js [--duration 10] [--clients 64] [--kills 5] [--only write,leader,seq,read,failover]
+// Prints one line per figure; the node processes are killed and their data removed at the end.
+import { readFileSync } from 'node:fs';
+import { KvClient, KvError } from '../../src/client/index.js';
+import { ProcessCluster } from './process-cluster.js';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : dflt;
+}
+const durationS = Number(arg('duration', '10'));
+const clients = Number(arg('clients', '64'));
+const kills = Number(arg('kills', '5'));
+const only = new Set(arg('only', 'write,leader,seq,read,failover').split(','));
+const VALUE = 'x'.repeat(100);
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+}
+function summary(lat: number[], seconds: number): string {
+  lat.sort((a, b) => a - b);
+  return `${Math.round(lat.length / seconds)}/s  p50 ${pct(lat, 0.5).toFixed(2)} ms  p99 ${pct(lat, 0.99).toFixed(2)} ms  (${lat.length} ops)`;
+}
+
+/** `n` concurrent loops of `op` for `seconds`; returns latencies of successes and the error count. */
+async function load(n: number, seconds: number, op: (i: number) => Promise<unknown>): Promise<{ lat: number[]; errors: Map<string, number> }> {
+  const lat: number[] = [];
+  const errors = new Map<string, number>();
+  const end = performance.now() + seconds * 1000;
+  let seq = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        try {
+          await op(seq++);
+          lat.push(performance.now() - t);
+        } catch (err) {
+          const code = err instanceof KvError ? err.code : String(err);
+          errors.set(code, (errors.get(code) ?? 0) + 1);
+        }
+      }
+    }),
+  );
+  return { lat, errors };
+}
+
+/** CPU time (ms) used so far by the cluster's processes and this one (Linux /proc). */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  const self = process.cpuUsage();
+  return ticks * 10 + (self.user + self.system) / 1000;
+}
+
+/** Runs `fn` and appends the CPU cost per operation (all processes, ms) to its line. */
+async function measured(c: ProcessCluster, label: string, fn: () => Promise<{ line: string; ops: number }>): Promise<void> {
+  const pids = c.pids();
+  const before = cpuMs(pids);
+  const { line, ops } = await fn();
+  const per = (cpuMs(pids) - before) / Math.max(1, ops);
+  console.log(`${label}: ${line}; CPU ${per.toFixed(3)} ms/op (all processes) → ≈${Math.round(2000 / per)}/s on 2 idle cores`);
+}
+
+function errs(e: Map<string, number>): string {
+  return e.size === 0 ? 'no errors' : [...e].map(([k, v]) => `${k}×${v}`).join(' ');
+}
+
+async function termOf(c: ProcessCluster): Promise<number> {
+  const id = await c.waitForLeader();
+  return (await c.status(id))?.term ?? -1;
+}
+
+const c = await ProcessCluster.start({ nodes: 3, keepLines: 50 });
+try {
+  const proxy = await c.startProxyProcess(5000);
+  await proxy.put('warmup', VALUE);
+  console.log(`cluster up: 3 nodes + proxy (separate processes); ${clients} clients; ${durationS} s per figure; 100-byte values`);
+
+  if (only.has('write')) {
+    await measured(c, `writes via proxy, ${clients} clients`, async () => {
+      const t0 = await termOf(c);
+      const r = await load(clients, durationS, (i) => proxy.put(`k${i % 10_000}`, VALUE));
+      const t1 = await termOf(c);
+      return { line: `${summary(r.lat, durationS)}; ${errs(r.errors)}; leader changes: ${t1 - t0}`, ops: r.lat.length };
+    });
+  }
+  if (only.has('leader')) {
+    const leaderId = await c.waitForLeader();
+    const direct = new KvClient(c.members.get(leaderId)?.url ?? '', { connections: clients });
+    await measured(c, `writes to the leader, ${clients} clients`, async () => {
+      const t0 = await termOf(c);
+      const r = await load(clients, durationS, (i) => direct.put(`k${i % 10_000}`, VALUE));
+      const t1 = await termOf(c);
+      return { line: `${summary(r.lat, durationS)}; ${errs(r.errors)}; leader changes: ${t1 - t0}`, ops: r.lat.length };
+    });
+    await direct.close();
+  }
+  if (only.has('seq')) {
+    const r = await load(1, Math.min(durationS, 5), (i) => proxy.put(`s${i % 100}`, VALUE));
+    console.log(`sequential writes via proxy, 1 client: ${summary(r.lat, Math.min(durationS, 5))}; ${errs(r.errors)}`);
+  }
+  if (only.has('read')) {
+    await measured(c, `linearizable reads via proxy (followers), ${clients} clients`, async () => {
+      const r = await load(clients, durationS, (i) => proxy.get(`k${i % 1000}`));
+      return { line: `${summary(r.lat, durationS)}; ${errs(r.errors)}`, ops: r.lat.length };
+    });
+  }
+  if (only.has('failover')) {
+    const times: number[] = [];
+    for (let k = 0; k < kills; k++) {
+      const victim = await c.waitForLeader();
+      // Background load: 16 writers through the proxy.
+      let stop = false;
+      let firstAfter = Infinity;
+      let killedAt = Infinity;
+      const writers = Array.from({ length: 16 }, async (_, w) => {
+        let i = 0;
+        while (!stop) {
+          const issued = performance.now();
+          try {
+            await proxy.put(`f${w}-${i++}`, VALUE);
+            if (issued >= killedAt) firstAfter = Math.min(firstAfter, performance.now());
+          } catch {
+            /* counted by its absence */
+          }
+        }
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      killedAt = performance.now();
+      await c.kill(victim, 'SIGKILL');
+      while (firstAfter === Infinity && performance.now() - killedAt < 10_000) await new Promise((r) => setTimeout(r, 5));
+      times.push(firstAfter - killedAt);
+      stop = true;
+      await Promise.all(writers);
+      c.startNode(victim);
+      const l = await c.waitForLeader(60_000);
+      const ls = await c.status(l);
+      if (ls) await c.waitApplied(victim, ls.commitIndex, 60_000);
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(`kill -9 leader under load → first successful write via proxy: median ${pct(sorted, 0.5).toFixed(0)} ms; all ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  }
+} finally {
+  await c.close();
+}
