@@ -36,10 +36,13 @@ export async function runCli(args: readonly string[], opts: { stdin?: string; en
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
   child.stdin.on('error', () => undefined);
   child.stdin.end(opts.stdin ?? '');
-  const limit = opts.timeoutMs ?? 20_000;
+  const limit = opts.timeoutMs ?? 60_000;
   const timer = setTimeout(() => child.kill('SIGKILL'), limit);
+  let spawnError: Error | undefined;
+  child.on('error', (err) => { spawnError = err; });
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
   clearTimeout(timer);
+  if (spawnError !== undefined) throw new Error(`could not run raft-sup ${args.join(' ')}: ${spawnError.message}`);
   if (signal === 'SIGKILL') throw new Error(`raft-sup ${args.join(' ')} did not finish within ${limit} ms; stdout=${JSON.stringify(stdout)} stderr=${JSON.stringify(stderr)}`);
   return { code, signal, stdout, stderr, ms: performance.now() - started };
 }
@@ -69,6 +72,7 @@ export class PtySession {
     this.#child.stdout?.on('data', (d: Buffer) => { this.#out += d.toString('utf8'); });
     this.#child.stderr?.on('data', (d: Buffer) => { this.#out += d.toString('utf8'); });
     this.#child.stdin?.on('error', () => undefined);
+    this.#child.on('error', (err) => { this.#out += `\n[spawn error: ${err.message}]\n`; });
     this.#exit = new Promise((resolve) => this.#child.on('close', (c) => resolve(c)));
   }
 
@@ -92,7 +96,7 @@ export class PtySession {
   }
 
   /** Waits until the plain output after `from` matches; throws with the output on timeout. */
-  async waitFor(re: RegExp, from = 0, timeoutMs = 10_000): Promise<RegExpExecArray> {
+  async waitFor(re: RegExp, from = 0, timeoutMs = 30_000): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const m = re.exec(this.since(from));
@@ -103,7 +107,7 @@ export class PtySession {
   }
 
   /** Exit code of the CLI (script -e passes it through), within a deadline. */
-  async exited(timeoutMs = 10_000): Promise<number | null> {
+  async exited(timeoutMs = 30_000): Promise<number | null> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`pty session did not exit; output: ${JSON.stringify(this.text)}`)), timeoutMs);

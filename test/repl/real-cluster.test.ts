@@ -71,7 +71,7 @@ after(async () => {
 });
 
 test('put, get, cas, del, leader and status through the proxy, piped', async () => {
-  const r = await runCli(['client', '--url', proxyUrl, '--dir', dir.path], {
+  const r = await runCli(['client', '--url', proxyUrl, '--dir', dir.path, '--timeout', '15s'], {
     stdin: 'put greeting "hola mundo"\nget greeting\ncas greeting "hola mundo" adiós\nget greeting --stale\ncas fresh - 1\ndel fresh\nleader\nstatus\n',
   });
   assert.equal(r.code, 0, r.stdout);
@@ -90,7 +90,7 @@ test('put, get, cas, del, leader and status through the proxy, piped', async () 
 test('a write typed right after the leader is killed succeeds (retried within the deadline)', async () => {
   const leader = await proxyLeader(5000);
   await killChild(`node-${leader}`);
-  const r = await runCli(['client', '--url', proxyUrl, '--timeout', '8s'], { stdin: 'put after-crash 1\nget after-crash\nleader\n' });
+  const r = await runCli(['client', '--url', proxyUrl, '--timeout', '15s'], { stdin: 'put after-crash 1\nget after-crash\nleader\n' });
   assert.equal(r.code, 0, r.stdout);
   assert.match(r.stdout, /^OK after-crash = "1"/);
   assert.match(r.stdout, /\nafter-crash = "1"/);
@@ -102,7 +102,7 @@ test('a node URL works too: a write sent to a follower is redirected to the lead
   const leader = await proxyLeader(5000);
   const alive = (c: ChildProcess | undefined): boolean => c !== undefined && c.exitCode === null && c.signalCode === null;
   const follower = [1, 2, 3].find((id) => id !== leader && alive(children.get(`node-${id}`))) as number;
-  const r = await runCli(['put', 'via-node', 'x', '--url', nodeUrls[follower - 1] as string]);
+  const r = await runCli(['put', 'via-node', 'x', '--timeout', '15s', '--url', nodeUrls[follower - 1] as string]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`· ${nodeUrls[leader - 1]} · `));
 });
