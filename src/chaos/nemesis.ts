@@ -88,6 +88,7 @@ export class Nemesis {
       // Hold until the planned length or the end of the run, whichever is first.
       const left = Math.min(planned.holdMs, t0 + schedule.durationMs - clock());
       await sleep(left, signal);
+      const before = rec.problems.length;
       if (undo !== null) {
         try {
           await undo();
@@ -98,7 +99,7 @@ export class Nemesis {
       rec.end = clock();
       rec.endOps = this.#o.okOps();
       this.#active = null;
-      this.#o.log(`fault ${rec.index} undone after ${((rec.end - rec.start) / 1000).toFixed(1)} s${rec.problems.length > 1 ? ` (${rec.problems.slice(1).join('; ')})` : ''}`);
+      this.#o.log(`fault ${rec.index} undone after ${((rec.end - rec.start) / 1000).toFixed(1)} s${rec.problems.length > before ? ` (${rec.problems.slice(before).join('; ')})` : ''}`);
     }
   }
 

@@ -8,7 +8,7 @@
 //   into a snapshot are gone, so this compares a (large) subset of the committed entries.
 //   Only possible for a cluster this run stopped (not with --attach).
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RaftEvent } from '../check/index.js';
 import { NODE_DEFAULTS } from '../node/index.js';
@@ -54,8 +54,14 @@ export async function commitEvents(stateDir: string, nodeIds: readonly number[])
   const notes: string[] = [];
   for (const id of nodeIds) {
     const node = `node-${id}`;
+    const dir = join(stateDir, node);
+    // openStorage would create a missing dir (a fresh, empty node): look first.
+    if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
+      notes.push(`${node}: could not read its log from disk (no data dir ${dir})`);
+      continue;
+    }
     try {
-      const storage = await openStorage({ dir: join(stateDir, node), nodeId: id, clusterId: NODE_DEFAULTS.clusterId });
+      const storage = await openStorage({ dir, nodeId: id, clusterId: NODE_DEFAULTS.clusterId });
       try {
         const { hardState, entries } = storage.initial;
         let n = 0;

@@ -71,7 +71,7 @@ export class Workload {
 
   /** Start every client; they run until stop(). */
   start(): void {
-    for (let slot = 0; slot < this.#o.clients; slot++) this.#loops.push(this.#run(slot, streamFor(this.#o.seed, `client-${slot}`)));
+    for (let slot = 0; slot < this.#o.clients; slot++) this.#loops.push(this.#run(streamFor(this.#o.seed, `client-${slot}`)));
   }
 
   /** Let every in-flight operation finish (each has a deadline), then close the connections. */
@@ -81,9 +81,9 @@ export class Workload {
     await Promise.all([this.#proxy, ...this.#nodes].map((e) => e.client.close()));
   }
 
-  async #run(slot: number, rng: Prng): Promise<void> {
+  async #run(rng: Prng): Promise<void> {
     const rec = this.#o.recorder;
-    let client = slot === 0 ? rec.nextClientId() : rec.nextClientId();
+    let client = rec.nextClientId();
     while (!this.#stopping) {
       await this.#one(client, rng);
       if (rec.isRetired(client)) client = rec.nextClientId();
