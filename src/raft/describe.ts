@@ -35,9 +35,9 @@ export function describeMessage(m: Message): string {
     case 'Snap':
       return `${head} snapshot=${m.snapshot.meta.index}/t${m.snapshot.meta.term} (${m.snapshot.data.length} bytes)`;
     case 'ReadIndex':
-      return `${head} ctx=${m.ctx}`;
+      return `${head} ctx=${JSON.stringify(m.ctx)}`;
     case 'ReadIndexResp':
-      return `${head} ctx=${m.ctx} ${m.rejected ? 'rejected' : `index=${m.index}`}`;
+      return `${head} ctx=${JSON.stringify(m.ctx)} ${m.rejected ? 'rejected' : `index=${m.index}`}`;
     case 'TimeoutNow':
       return head;
   }
@@ -51,7 +51,7 @@ export function describeReady(rd: Ready): string {
   if (rd.entries.length) parts.push(`persist=${describeEntries(rd.entries)}`);
   if (rd.committedEntries.length) parts.push(`apply=${describeEntries(rd.committedEntries)}`);
   if (rd.messages.length) parts.push(`send=${rd.messages.length}`);
-  if (rd.readStates.length) parts.push(`reads=${rd.readStates.map((s) => `${s.ctx}@${s.index}`).join(',')}`);
-  if (rd.readFailures.length) parts.push(`readFailures=${rd.readFailures.map((f) => `${f.ctx}:${f.reason}`).join(',')}`);
+  if (rd.readStates.length) parts.push(`reads=${rd.readStates.map((s) => `${JSON.stringify(s.ctx)}@${s.index}`).join(',')}`);
+  if (rd.readFailures.length) parts.push(`readFailures=${rd.readFailures.map((f) => `${JSON.stringify(f.ctx)}:${f.reason}`).join(',')}`);
   return parts.length ? parts.join(' ') : 'empty';
 }

@@ -14,8 +14,8 @@ const EVERY_MESSAGE: readonly [Message, string][] = [
   [{ type: 'AppResp', from: 2, to: 1, term: 3, success: true, matchIndex: 7, rejectedIndex: 0, conflictIndex: 0, conflictTerm: 0 }, '2→1 AppResp t3 ok match=7'],
   [{ type: 'AppResp', from: 2, to: 1, term: 3, success: false, matchIndex: 0, rejectedIndex: 7, conflictIndex: 3, conflictTerm: 1 }, '2→1 AppResp t3 reject at=7 hint=3/t1'],
   [{ type: 'Snap', from: 1, to: 2, term: 3, snapshot: { meta: { index: 50, term: 2, voters: [1, 2, 3] }, data: 'x'.repeat(10) } }, '1→2 Snap t3 snapshot=50/t2 (10 bytes)'],
-  [{ type: 'ReadIndex', from: 2, to: 1, term: 3, ctx: 'r1' }, '2→1 ReadIndex t3 ctx=r1'],
-  [{ type: 'ReadIndexResp', from: 1, to: 2, term: 3, ctx: 'r1', index: 9, rejected: false }, '1→2 ReadIndexResp t3 ctx=r1 index=9'],
+  [{ type: 'ReadIndex', from: 2, to: 1, term: 3, ctx: 'r1' }, '2→1 ReadIndex t3 ctx="r1"'],
+  [{ type: 'ReadIndexResp', from: 1, to: 2, term: 3, ctx: 'r1', index: 9, rejected: false }, '1→2 ReadIndexResp t3 ctx="r1" index=9'],
   [{ type: 'TimeoutNow', from: 1, to: 2, term: 3 }, '1→2 TimeoutNow t3'],
 ];
 
@@ -43,6 +43,6 @@ test('describeReady: one line naming what the driver must do, "empty" when nothi
     readFailures: [{ ctx: 'r2', reason: 'not-leader' }],
   };
   const line = describeReady(full);
-  assert.equal(line, 'soft(leader, leader=1) hard(t3 vote=1 commit=4) persist=[5..6 (2)] apply=[4/t3 "multi\\nline"] send=12 reads=r1@4 readFailures=r2:not-leader');
+  assert.equal(line, 'soft(leader, leader=1) hard(t3 vote=1 commit=4) persist=[5..6 (2)] apply=[4/t3 "multi\\nline"] send=12 reads="r1"@4 readFailures="r2":not-leader');
   assert.ok(!line.includes('\n'));
 });
