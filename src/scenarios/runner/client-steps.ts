@@ -111,7 +111,7 @@ async function call(state: RunState, step: ClientStep, ep: Endpoint, a: Attempt)
     }
     // No HTTP answer before our deadline: the operation's fate is unknown and the step got no answer.
     const noAnswer = status === 0 && code === 'TIMEOUT';
-    const text = noAnswer ? `no answer within ${formatDuration(timeoutMs)}` : `error ${code}${status > 0 ? ` (${status})` : ''}: ${String(e.message ?? err)}`;
+    const text = noAnswer ? `no answer within ${formatDuration(step.within)}` : `error ${code}${status > 0 ? ` (${status})` : ''}: ${String(e.message ?? err)}`;
     return { ok: false, code, status, noAnswer, text };
   }
 }

@@ -91,13 +91,13 @@ export class ScenarioJob {
           if (run === null) {
             const reason = this.#interrupted || this.#opts.signal.aborted ? 'interrupted' : 'the cluster is not available';
             this.#steps[i] = { number: i + 1, kind: step.kind, title: ScenarioRun.title(step), line: step.source.line, status: 'skipped', durationMs: 0, attempts: 0, reason };
-            task.skip(`${task.title} (skipped: ${reason})`);
+            task.skip(reason);
             return;
           }
           this.#progress = (text) => { task.output = text; };
           const r = await run.runStep(i).finally(() => { this.#progress = undefined; });
           this.#steps[i] = r;
-          if (r.status === 'skipped') task.skip(`${task.title} (skipped: ${r.reason ?? ''})`);
+          if (r.status === 'skipped') task.skip(r.reason ?? 'skipped');
           else if (r.status === 'interrupted') throw new Error('interrupted (Ctrl+C)');
           else if (r.status === 'failed') throw new Error(`expected ${r.failure?.expected ?? '?'}; saw ${r.failure?.seen ?? '?'}`);
           else if (r.detail !== undefined && r.detail !== '') task.title = `${task.title} — ${cut(r.detail, 100)}`;

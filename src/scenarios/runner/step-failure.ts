@@ -70,15 +70,15 @@ export const POLL_MS = 50;
  * the failure message and the live progress). Throws StepFailure(expected, last seen) at the deadline.
  */
 export async function pollUntil(a: Attempt, expected: string, look: () => Promise<{ done: boolean; seen: string }>): Promise<string> {
-  let seen = 'nothing yet (no answer before the deadline)';
   for (;;) {
     checkInterrupted(a);
     const r = await look();
-    seen = r.seen;
-    if (r.done) return seen;
-    a.progress(seen);
-    if (Date.now() + POLL_MS > a.deadline) throw new StepFailure(expected, seen);
-    await pause(POLL_MS, a.signal);
+    if (r.done) return r.seen;
+    a.progress(r.seen);
+    const left = a.deadline - Date.now();
+    // The last look happens at the deadline, not a poll interval before it.
+    if (left <= 0) throw new StepFailure(expected, r.seen);
+    await pause(Math.min(POLL_MS, left), a.signal);
   }
 }
 
