@@ -32,6 +32,8 @@ export interface HttpTransportOptions {
 }
 
 const DEFAULT_CHUNK = 1024 * 1024;
+/** Soft cap on the entry data in one POST (the receiving route accepts up to 64 MiB of JSON). */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 class PeerLink {
   readonly #pool: Pool;
@@ -79,8 +81,7 @@ class PeerLink {
   async #pump(): Promise<void> {
     try {
       while (!this.#closed && this.#queue.length > 0) {
-        const batch = this.#queue;
-        this.#queue = [];
+        const batch = this.#takeBatch();
         const delay = this.o.faults.delayMs();
         if (delay > 0) await sleep(delay);
         if (this.o.faults.dropsTo(this.id) || this.o.faults.losesBatch()) continue;
@@ -89,6 +90,27 @@ class PeerLink {
     } finally {
       this.#busy = false;
     }
+  }
+
+  /**
+   * Everything queued, up to about MAX_BATCH_BYTES of entry data (at least one message): appends of
+   * 1 MiB values to a lagging follower must not add up to a body the receiver refuses forever.
+   */
+  #takeBatch(): Message[] {
+    let bytes = 0;
+    let n = 0;
+    for (const m of this.#queue) {
+      const size = m.type === 'App' ? m.entries.reduce((a, e) => a + e.data.length + 64, 256) : 256;
+      if (n > 0 && bytes + size > MAX_BATCH_BYTES) break;
+      bytes += size;
+      n++;
+    }
+    if (n === this.#queue.length) {
+      const all = this.#queue;
+      this.#queue = [];
+      return all;
+    }
+    return this.#queue.splice(0, n);
   }
 
   async #post(messages: Message[]): Promise<void> {

@@ -20,6 +20,8 @@ export interface ProcessClusterOptions {
   readonly snapshotEvery?: number;
   readonly snapshotKeep?: number;
   readonly extraArgs?: readonly string[];
+  /** Options for the node runtime itself (e.g. --cpu-prof), placed before the script. */
+  readonly nodeArgs?: readonly string[];
   /** Keep the last lines of each node's output (for failure messages and log checks). */
   readonly keepLines?: number;
 }
@@ -90,7 +92,7 @@ export class ProcessCluster {
       ...(this.o.snapshotKeep !== undefined ? ['--snapshot-keep', String(this.o.snapshotKeep)] : []),
       ...(this.o.extraArgs ?? []),
     ];
-    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(this.o.nodeArgs ?? []), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     m.child = child;
     m.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const keep = this.o.keepLines ?? 400;

@@ -162,3 +162,22 @@ test('an InstallSnapshot travels in chunks and reaches the core whole', async ()
     await r2.app.close();
   }
 });
+
+test('a backlog of large appends is split into bodies the receiver accepts', async () => {
+  const r2 = await receiver(2, [1, 2]);
+  const faults = new FaultFilter();
+  const t = new HttpTransport({ self: 1, peers: new Map([[1, 'http://127.0.0.1:1'], [2, r2.url]]), timeoutMs: 5000, faults, log });
+  try {
+    const big = 'v'.repeat(1024 * 1024);
+    const msgs: Message[] = [];
+    for (let i = 1; i <= 12; i++) {
+      msgs.push({ type: 'App', from: 1, to: 2, term: 1, prevLogIndex: i - 1, prevLogTerm: 1, entries: [{ index: i, term: 1, type: 'normal', data: big }], commit: 0 });
+    }
+    t.send(msgs);
+    await waitFor('all 12 appends', () => r2.got.length === 12, 20_000);
+    assert.ok(r2.batches >= 2, `${r2.batches} POSTs`);
+  } finally {
+    await t.close();
+    await r2.app.close();
+  }
+});
