@@ -18,6 +18,7 @@ export interface FaultHost {
   /** The up node that is leader in the highest term, if any. */
   leader(): SimNode | undefined;
   crash(node: SimNode, why: string): void;
+  pause(node: SimNode, ticks: number): void;
   trace?: ((line: string) => void) | undefined;
 }
 
@@ -44,10 +45,16 @@ export class Faults {
       const victim = leader && r.chance(this.p.leaderCrashShare) ? leader : up.length ? r.pick(up) : undefined;
       if (victim) this.host.crash(victim, victim === leader ? 'leader crash' : 'crash');
     }
+    if (r.chance(this.p.pauseRate)) {
+      const leader = this.host.leader();
+      const running = this.host.nodes.filter((n) => n.up && !n.paused);
+      const victim = leader && !leader.paused && r.chance(this.p.leaderPauseShare) ? leader : running.length ? r.pick(running) : undefined;
+      if (victim) this.host.pause(victim, r.range(this.p.pauseMin, this.p.pauseMax));
+    }
     if (r.chance(this.p.transferRate)) {
       const leader = this.host.leader();
       const raft = leader?.raft;
-      if (leader && raft) {
+      if (leader && raft && !leader.paused) {
         const to = r.pick(this.host.nodes.filter((n) => n !== leader)).id;
         this.transfers++;
         this.host.trace?.(`t=${this.host.now} transfer leadership ${leader.id} → ${to}`);
@@ -56,7 +63,7 @@ export class Faults {
     }
     if (r.chance(this.p.campaignRate)) {
       const n = r.pick(this.host.nodes);
-      if (n.raft && n.raft.role !== 'leader') {
+      if (n.raft && !n.paused && n.raft.role !== 'leader') {
         this.campaigns++;
         this.host.trace?.(`t=${this.host.now} node ${n.id} campaigns (forced)`);
         n.raft.campaign();

@@ -61,6 +61,12 @@ export class Network {
     }
   }
 
+  /** Hold `m` (already delivered to a paused node's socket) until tick `at`; no new faults apply. */
+  deferTo(m: Message, at: number): void {
+    this.delivered--;
+    this.enqueue(m, at);
+  }
+
   /** Messages due at `now`, in random order, removed from flight. Call until it returns nothing. */
   takeDue(now: number): Message[] {
     const due = this.inflight.get(now);

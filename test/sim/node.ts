@@ -16,6 +16,10 @@ export interface PendingRead {
   readonly key: string;
 }
 
+export type HeldRequest =
+  | { readonly kind: 'write'; readonly data: string; readonly client: number; readonly opId: number }
+  | { readonly kind: 'read'; readonly ctx: string; readonly key: string; readonly client: number; readonly opId: number };
+
 export class SimNode {
   raft: Raft | undefined;
   kv = new KvStateMachine();
@@ -31,6 +35,11 @@ export class SimNode {
   /** Applied index of the last snapshot this node took. */
   lastSnapshot = 0;
   downUntil = 0;
+  /** Paused (process stopped): no ticks; messages and client requests wait until `pausedUntil`. */
+  paused = false;
+  pausedUntil = 0;
+  /** Client requests that arrived while paused, performed on resume (before the queued messages). */
+  held: HeldRequest[] = [];
   incarnation = 0;
   crashes = 0;
 
@@ -60,9 +69,11 @@ export class SimNode {
   }
 
   /** Lose everything volatile; returns the client requests that were waiting here. */
-  crash(): { writes: PendingWrite[]; reads: PendingRead[] } {
-    const lost = { writes: [...this.proposals.values()], reads: [...this.reads.values()] };
+  crash(): { writes: PendingWrite[]; reads: PendingRead[]; held: HeldRequest[] } {
+    const lost = { writes: [...this.proposals.values()], reads: [...this.reads.values()], held: this.held };
     this.raft = undefined;
+    this.paused = false;
+    this.held = [];
     this.proposals = new Map();
     this.reads = new Map();
     this.readWaiters = [];

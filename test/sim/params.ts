@@ -53,6 +53,11 @@ export interface SimParams {
   readonly maxDown: number;
   readonly downMin: number;
   readonly downMax: number;
+  /** Per tick: probability that one node pauses (a GC pause, SIGSTOP): no ticks, messages and requests wait. */
+  readonly pauseRate: number;
+  readonly leaderPauseShare: number;
+  readonly pauseMin: number;
+  readonly pauseMax: number;
   /** Per node: probability that a tick reaches it (clock drift; timing only affects liveness). */
   readonly tickRates: readonly number[];
   // Application.
@@ -114,6 +119,10 @@ export function drawParams(seed: number, nodes?: number): SimParams {
     snapshotRate: some(0.7, 0.005, 0.1),
     snapshotMinGap: r.range(1, 100),
     snapshotKeep: r.chance(0.5) ? 0 : r.range(1, 30),
+    pauseRate: some(0.4, 0.0005, 0.01),
+    leaderPauseShare: r.float(),
+    pauseMin: 1,
+    pauseMax: r.range(electionTick, 6 * electionTick),
     transferRate: some(0.5, 0.0005, 0.01),
     campaignRate: some(0.2, 0.0005, 0.005),
     clients: r.range(1, 6),
@@ -126,11 +135,22 @@ export function drawParams(seed: number, nodes?: number): SimParams {
 
   switch (regime) {
     case 'calm':
-      return { ...base, dropRate: 0, dupRate: 0, partitionRate: 0, crashRate: some(0.3, 0.0005, 0.002), readyCrashRate: 0, voteCrashRate: 0, commitCrashRate: 0, electedCrashRate: 0 };
+      return { ...base, dropRate: 0, dupRate: 0, partitionRate: 0, crashRate: some(0.3, 0.0005, 0.002), readyCrashRate: 0, voteCrashRate: 0, commitCrashRate: 0, electedCrashRate: 0, pauseRate: 0 };
     case 'lossy':
       return { ...base, dropRate: 0.05 + r.float() * 0.25, dupRate: r.float() * 0.2, maxDelay: Math.max(base.maxDelay, r.range(2, electionTick)) };
     case 'partitions':
-      return { ...base, partitionRate: 0.005 + r.float() * 0.05, healShare: 0.2 + r.float() * 0.4, leaderPartitionShare: 0.3 + r.float() * 0.6 };
+      // Also pause leaders (thesis §6.4 / rule 19: a paused leader resumes and must not serve stale reads).
+      return {
+        ...base,
+        partitionRate: 0.005 + r.float() * 0.05,
+        healShare: 0.2 + r.float() * 0.4,
+        leaderPartitionShare: 0.3 + r.float() * 0.6,
+        // Long enough for the others to elect a new leader and commit writes.
+        pauseRate: 0.002 + r.float() * 0.01,
+        leaderPauseShare: 0.5 + r.float() * 0.5,
+        pauseMin: 2 * electionTick,
+        pauseMax: r.range(3 * electionTick, 8 * electionTick),
+      };
     case 'crashes':
       return { ...base, crashRate: 0.002 + r.float() * 0.02, readyCrashRate: 0.002 + r.float() * 0.02, downMax: r.range(1, 4 * electionTick) };
     case 'leader-hunter':
@@ -191,6 +211,6 @@ export function describeParams(p: SimParams): string {
     `inflight=${p.maxInflight} msgBytes=${p.maxMsgBytes} delay=${p.minDelay}..${p.maxDelay} drop=${pct(p.dropRate)} ` +
     `dup=${pct(p.dupRate)} partition=${pct(p.partitionRate)} crash=${pct(p.crashRate)} readyCrash=${pct(p.readyCrashRate)} ` +
     `voteCrash=${pct(p.voteCrashRate)} commitCrash=${pct(p.commitCrashRate)} electedCrash=${pct(p.electedCrashRate)} down<=${p.maxDown}x${p.downMin}..${p.downMax} snapshot=${pct(p.snapshotRate)}/gap${p.snapshotMinGap}/keep${p.snapshotKeep} ` +
-    `transfer=${pct(p.transferRate)} clients=${p.clients} keys=${p.keys}`
+    `pause=${pct(p.pauseRate)}x${p.pauseMin}..${p.pauseMax} transfer=${pct(p.transferRate)} clients=${p.clients} keys=${p.keys}`
   );
 }

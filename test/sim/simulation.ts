@@ -117,7 +117,10 @@ class Simulation implements ClientHost, FaultHost {
       this.net.healPartitions();
       this.net.calm(Math.max(1, Math.floor(this.params.electionTick / 4)));
       this.trace?.(`t=${this.now} liveness phase: healed, no more faults`);
-      for (const n of this.nodes) if (!n.up) n.downUntil = this.now;
+      for (const n of this.nodes) {
+        if (!n.up) n.downUntil = this.now;
+        if (n.paused) n.pausedUntil = this.now;
+      }
       const start = this.now;
       while (!this.converged()) {
         if (this.now - start >= livenessBudget) {
@@ -142,10 +145,11 @@ class Simulation implements ClientHost, FaultHost {
     this.now++;
     if (safety) this.faults.tick();
     for (const n of this.nodes) if (!n.up && n.downUntil <= this.now) this.restart(n);
-    for (const n of this.nodes) if (n.up && this.rng.chance(this.params.snapshotRate)) this.maybeSnapshot(n);
+    for (const n of this.nodes) if (n.paused && n.pausedUntil <= this.now) this.resume(n);
+    for (const n of this.nodes) if (n.up && !n.paused && this.rng.chance(this.params.snapshotRate)) this.maybeSnapshot(n);
     for (const n of this.rng.shuffle(this.nodes.slice())) {
       const raft = n.raft;
-      if (raft === undefined) continue;
+      if (raft === undefined || n.paused) continue;
       // Clock drift: a slow node misses some ticks (only liveness may depend on timing).
       const rate = safety ? (this.params.tickRates[n.id - 1] ?? 1) : 1;
       if (rate < 1 && !this.rng.chance(rate)) continue;
@@ -167,6 +171,10 @@ class Simulation implements ClientHost, FaultHost {
     const n = this.nodes[m.to - 1];
     const raft = n?.raft;
     if (n === undefined || raft === undefined) return;
+    if (n.paused) {
+      this.net.deferTo(m, n.pausedUntil); // sits in the socket until the process runs again
+      return;
+    }
     this.trace?.(`t=${this.now} deliver ${describeMessage(m)}`);
     raft.step(m);
     this.drive(n);
@@ -272,6 +280,32 @@ class Simulation implements ClientHost, FaultHost {
     this.trace?.(`t=${this.now} n${n.id} ${why}; down until t=${n.downUntil}`);
     for (const w of lost.writes) this.clients.onWriteIndefinite(w.client, w.opId);
     for (const r of lost.reads) this.clients.onReadFailed(r.client, r.opId);
+    for (const h of lost.held) {
+      if (h.kind === 'write') this.clients.onWriteIndefinite(h.client, h.opId);
+      else this.clients.onReadFailed(h.client, h.opId);
+    }
+  }
+
+  pause(n: SimNode, ticks: number): void {
+    if (!n.up || n.paused) return;
+    n.paused = true;
+    n.pausedUntil = this.now + ticks;
+    this.trace?.(`t=${this.now} n${n.id} paused until t=${n.pausedUntil}`);
+  }
+
+  /** The process runs again: first the client requests that waited, then (this tick) the messages. */
+  private resume(n: SimNode): void {
+    n.paused = false;
+    this.trace?.(`t=${this.now} n${n.id} resumes with ${n.held.length} client request(s) waiting`);
+    const held = n.held;
+    n.held = [];
+    for (const h of held) {
+      if (h.kind === 'write') {
+        if (this.propose(n, h.data, h.client, h.opId).kind !== 'proposed') this.clients.onWriteIndefinite(h.client, h.opId);
+      } else {
+        this.readIndex(n, h.ctx, h.key, h.client, h.opId);
+      }
+    }
   }
 
   private restart(n: SimNode): void {
@@ -290,8 +324,17 @@ class Simulation implements ClientHost, FaultHost {
 
   tryWrite(node: NodeId, data: string, client: number, opId: number): { kind: 'down' } | { kind: 'redirect'; leader: NodeId } | { kind: 'proposed' } {
     const n = this.nodes[node - 1];
-    const raft = n?.raft;
-    if (n === undefined || raft === undefined) return { kind: 'down' };
+    if (n === undefined || !n.up) return { kind: 'down' };
+    if (n.paused) {
+      n.held.push({ kind: 'write', data, client, opId });
+      return { kind: 'proposed' };
+    }
+    return this.propose(n, data, client, opId);
+  }
+
+  private propose(n: SimNode, data: string, client: number, opId: number): { kind: 'down' } | { kind: 'redirect'; leader: NodeId } | { kind: 'proposed' } {
+    const raft = n.raft;
+    if (raft === undefined) return { kind: 'down' };
     const res = raft.propose(data);
     if (!res.ok) return { kind: 'redirect', leader: res.leader };
     n.proposals.set(res.index, { term: res.term, client, opId });
@@ -301,12 +344,18 @@ class Simulation implements ClientHost, FaultHost {
 
   tryRead(node: NodeId, ctx: string, key: string, client: number, opId: number): 'down' | 'sent' {
     const n = this.nodes[node - 1];
-    const raft = n?.raft;
-    if (n === undefined || raft === undefined) return 'down';
+    if (n === undefined || !n.up) return 'down';
+    if (n.paused) n.held.push({ kind: 'read', ctx, key, client, opId });
+    else this.readIndex(n, ctx, key, client, opId);
+    return 'sent';
+  }
+
+  private readIndex(n: SimNode, ctx: string, key: string, client: number, opId: number): void {
+    const raft = n.raft;
+    if (raft === undefined) return;
     n.reads.set(ctx, { client, opId, key });
     raft.readIndex(ctx);
     this.drive(n);
-    return 'sent';
   }
 
   leader(): SimNode | undefined {
@@ -332,7 +381,7 @@ class Simulation implements ClientHost, FaultHost {
     const last = l.log.lastIndex();
     for (const n of this.nodes) {
       const r = n.raft;
-      if (r === undefined || r.term !== l.term || r.leader !== l.id) return false;
+      if (r === undefined || n.paused || r.term !== l.term || r.leader !== l.id) return false;
       if (r.log.lastIndex() !== last || r.log.committed !== last || r.log.applied !== last || n.kv.appliedIndex !== last) return false;
     }
     return true;
@@ -371,6 +420,7 @@ class Simulation implements ClientHost, FaultHost {
     const parts = this.nodes.map((n) => {
       const r = n.raft;
       if (r === undefined) return `n${n.id} down`;
+      if (n.paused) return `n${n.id} paused`;
       return `n${n.id} ${r.role} t${r.term} leader=${r.leader} last=${r.log.lastIndex()}/t${r.log.lastTerm()} commit=${r.log.committed} applied=${r.log.applied}`;
     });
     return `${parts.join('; ')}; pending client ops ${this.clients.pending()}`;
