@@ -19,6 +19,7 @@ import { register as registerHeal } from './heal.js';
 import { register as registerLogs } from './logs.js';
 import { register as registerScenario } from './scenario.js';
 import { register as registerChaos } from './chaos.js';
+import { register as registerBench } from './bench.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -42,4 +43,5 @@ export const commandModules: RegisterCommand[] = [
   registerLogs,
   registerScenario,
   registerChaos,
+  registerBench,
 ];
