@@ -71,17 +71,21 @@ const FAULT_FILL: Record<string, string> = {
 /** Shaded fault periods (and the final phase) between y0 and y1; labels only when `labels`. */
 export function faultBands(f: Frame, faults: readonly FaultSummary[], y0: number, y1: number, labels: boolean): string {
   const out: string[] = [];
-  for (const fault of faults) {
-    const x0 = xOfS(f, fault.startS);
+  const starts = faults.map((fault) => xOfS(f, fault.startS));
+  faults.forEach((fault, i) => {
+    const x0 = starts[i] as number;
     const x1 = fault.endS === null ? f.left + f.width : xOfS(f, fault.endS);
     const w = Math.max(1, x1 - x0);
+    // Labels alternate between two rows; each may run until the next label of its own row.
+    const room = (starts[i + 2] ?? f.left + f.loadWidth) - x0 - 4;
+    const text = fitLabel(`${fault.index} ${shortLabel(fault)}`, room, String(fault.index));
     out.push(
       `<g class="fault" data-kind="${esc(fault.kind)}" data-index="${fault.index}">` +
         `<rect class="fault-band" x="${n1(x0)}" y="${n1(y0)}" width="${n1(w)}" height="${n1(y1 - y0)}" fill="${FAULT_FILL[fault.kind] ?? '#ddd'}" fill-opacity="0.45"/>` +
-        (labels ? `<text class="fault-label" x="${n1(x0 + 2)}" y="${n1(y0 + (fault.index % 2 === 1 ? 10 : 21))}">${fault.index} ${esc(shortLabel(fault))}</text>` : '') +
+        (labels ? `<text class="fault-label" x="${n1(x0 + 2)}" y="${n1(y0 + (i % 2 === 0 ? 10 : 21))}">${esc(text)}</text>` : '') +
         `<title>fault ${fault.index}: ${esc(fault.label)} (${fault.startS.toFixed(2)}–${fault.endS === null ? '?' : fault.endS.toFixed(2)} s)</title></g>`,
     );
-  }
+  });
   const xl = xOf(f, f.tLoadEnd);
   if (f.tEnd > f.tLoadEnd) {
     out.push(
@@ -91,6 +95,14 @@ export function faultBands(f: Frame, faults: readonly FaultSummary[], y0: number
     );
   }
   return out.join('');
+}
+
+/** About 5.5 px per character at the label's 10 px font: cut with "…", or fall back to the index alone. */
+function fitLabel(text: string, roomPx: number, fallback: string): string {
+  const max = Math.floor(roomPx / 5.5);
+  if (text.length <= max) return text;
+  if (max >= fallback.length + 3) return `${text.slice(0, max - 1)}…`;
+  return fallback;
 }
 
 /** A compact label for inside a band ("kill node-2", "partition {1}|{2,3}"). */
