@@ -1,7 +1,7 @@
 // `npm run sim -- --seeds N --first-seed S [--nodes 3|5] [--ticks T] [--bug NAME] [--trace]`:
 // runs N seeded simulations, prints progress, every failure with its replay command, and the rate.
 import { parseArgs } from 'node:util';
-import { BUG_NAMES, describeParams, type BugName } from './params.js';
+import { BUG_NAMES, describeParams, drawParams, type BugName } from './params.js';
 import { replayCommand } from './replay.js';
 import { DEFAULT_TICKS, runSimulation, type SimResult } from './simulation.js';
 
@@ -77,7 +77,7 @@ function main(): number {
   for (let i = 0; i < args.seeds; i++) {
     const seed = args.firstSeed + i;
     const trace = args.trace ? (line: string) => console.log(line) : undefined;
-    if (args.trace) console.log(`seed=${seed} ${describeParams(runSimulation({ seed, ticks: 0, ...(args.nodes ? { nodes: args.nodes } : {}) }).params)}`);
+    if (args.trace) console.log(`seed=${seed} ${describeParams(drawParams(seed, args.nodes))}`);
     const res = runSimulation({ seed, ticks, ...(args.nodes ? { nodes: args.nodes } : {}), ...(args.bug ? { bug: args.bug } : {}), ...(trace ? { trace } : {}) });
     totalOps += res.stats.completedOps;
     if (!res.ok) {

@@ -3,10 +3,10 @@
 // checked after every step. Liveness phase: heal, restart, and demand convergence within a bound.
 // Then the client history must be linearizable and no acknowledged write may be missing.
 import { KvStateMachine } from '../../src/kv/index.js';
-import { checkLinearizable, checkLostWrites } from '../../src/check/index.js';
 import { describeMessage, describeReady, type Message, type NodeId, type PlantedBugs, type Raft, type Ready } from '../../src/raft/index.js';
 import { Clients, type ClientHost } from './clients.js';
 import { Faults, type FaultHost } from './faults.js';
+import { checkClientHistory, checkSameState, clusterConverged, describeCluster } from './final-checks.js';
 import { Invariants, SimViolation } from './invariants.js';
 import { Network } from './network.js';
 import { SimNode, nodeConfig } from './node.js';
@@ -122,9 +122,9 @@ class Simulation implements ClientHost, FaultHost {
         if (n.paused) n.pausedUntil = this.now;
       }
       const start = this.now;
-      while (!this.converged()) {
+      while (!clusterConverged(this.nodes, this.leader()?.raft, this.clients.pending())) {
         if (this.now - start >= livenessBudget) {
-          return this.result(`liveness: not converged ${livenessBudget} ticks after healing: ${this.describeCluster()}`, this.now - start);
+          return this.result(`liveness: not converged ${livenessBudget} ticks after healing: ${describeCluster(this.nodes, this.clients.pending())}`, this.now - start);
         }
         this.step(false);
       }
@@ -375,55 +375,15 @@ class Simulation implements ClientHost, FaultHost {
   // ------------------------------------------------------------------------------------------
   // Liveness and the final checks.
 
-  private converged(): boolean {
-    const l = this.leader()?.raft;
-    if (l === undefined || this.clients.pending() > 0) return false;
-    const last = l.log.lastIndex();
-    for (const n of this.nodes) {
-      const r = n.raft;
-      if (r === undefined || n.paused || r.term !== l.term || r.leader !== l.id) return false;
-      if (r.log.lastIndex() !== last || r.log.committed !== last || r.log.applied !== last || n.kv.appliedIndex !== last) return false;
-    }
-    return true;
-  }
-
   private finalChecks(): void {
     const leader = this.leader();
     if (leader?.raft === undefined) throw new SimViolation('final: no leader after convergence');
     this.inv.checkFinalLeader(leader.raft);
-    const image = leader.kv.snapshot();
-    for (const n of this.nodes) {
-      if (n.kv.snapshot() !== image) throw new SimViolation(`final: node ${n.id}'s state machine differs from leader ${leader.id}'s at index ${n.kv.appliedIndex}`);
-    }
+    checkSameState(this.nodes, leader);
     this.clients.abandonPending();
-    // The final value of every key joins the history as a read after everything else, so the
-    // linearizability check also proves that no acknowledged write disappeared.
-    const history = this.clients.history.slice();
     const finalReads = new Map<string, string | null>();
-    const at = this.clock();
-    for (let k = 0; k < this.params.keys; k++) {
-      const key = `k${k}`;
-      const value = leader.kv.get(key) ?? null;
-      finalReads.set(key, value);
-      history.push({ id: history.length + 1_000_000, client: 0, kind: 'get', key, value, invoke: at, complete: at, outcome: 'ok', node: `n${leader.id} (final)` });
-    }
-    const lin = checkLinearizable(history, { timeoutMs: 30_000 });
-    if (lin.valid === true) return;
-    // Explain with the dedicated lost-write check when it applies (it reads better than a WGL trace).
-    const lost = checkLostWrites(this.clients.history, finalReads);
-    if (!lost.ok) throw new SimViolation(`lost write: ${lost.lost.map((l) => l.message).join('; ')}`);
-    if (lin.valid === false) throw new SimViolation(`linearizability: ${lin.failures.map((f) => f.message).join('; ')}`);
-    throw new SimViolation(`linearizability: checker gave up on keys ${lin.unknownKeys.join(', ')} (history of ${history.length} ops)`);
-  }
-
-  private describeCluster(): string {
-    const parts = this.nodes.map((n) => {
-      const r = n.raft;
-      if (r === undefined) return `n${n.id} down`;
-      if (n.paused) return `n${n.id} paused`;
-      return `n${n.id} ${r.role} t${r.term} leader=${r.leader} last=${r.log.lastIndex()}/t${r.log.lastTerm()} commit=${r.log.committed} applied=${r.log.applied}`;
-    });
-    return `${parts.join('; ')}; pending client ops ${this.clients.pending()}`;
+    for (let k = 0; k < this.params.keys; k++) finalReads.set(`k${k}`, leader.kv.get(`k${k}`) ?? null);
+    checkClientHistory(this.clients.history, finalReads, this.clock(), `n${leader.id}`);
   }
 
   private result(failure: string | undefined, livenessTicks: number): SimResult {
