@@ -91,7 +91,9 @@ function int(flag: string, raw: string, min: number, max: number): number {
 
 function duration(flag: string, raw: string, minMs: number): number {
   // A bare number on the command line is seconds-ambiguous; insist on a unit like the scenarios do.
-  const r = parseDuration(String(raw).trim());
+  const text = String(raw).trim();
+  if (/^\d+$/.test(text)) throw new UsageError(`${flag}: expected a duration with a unit like 30s, 1m or 1m30s, received ${JSON.stringify(text)} (did you mean ${text}s?)`);
+  const r = parseDuration(text);
   if (!r.ok) throw new UsageError(`${flag}: expected a duration like 30s, 1m or 1m30s, received ${r.problem}`);
   if (r.ms < minMs) throw new UsageError(`${flag}: expected at least ${formatDuration(minMs)}, received ${formatDuration(r.ms)}`);
   return r.ms;

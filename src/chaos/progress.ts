@@ -45,7 +45,8 @@ export class ChaosProgress {
       `${(elapsedMs / 1000).toFixed(0).padStart(3)}/${Math.round(durationMs / 1000)} s · ${Math.round(this.#rate)} ops/s · ` +
       `ok ${c.ok} · fail ${c.fail} · info ${c.info} · faults ${faults}${active ? ` · now: ${active}` : ''}`;
     if (this.#tty) {
-      const width = Math.max(20, (process.stderr.columns ?? 100) - 1);
+      const cols = process.stderr.columns;
+      const width = cols !== undefined && cols > 20 ? cols - 1 : 120; // a pty without a size says 0
       this.#out.write(`\r\u001b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
       this.#drawn = true;
     } else if (now - this.#lastPlain >= 5000) {

@@ -65,7 +65,8 @@ describe('chaos flags', () => {
 
   it('refuses bad flags with one line naming the flag, what was expected and what was received', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ duration: '10' }, /--duration: expected a duration like 30s.*needs a unit/],
+      [{ duration: '10' }, /--duration: expected a duration with a unit like 30s, 1m or 1m30s, received "10" \(did you mean 10s\?\)/],
+      [{ duration: '10 sec' }, /--duration: expected a duration like 30s, 1m or 1m30s, received "10 sec"/],
       [{ duration: '500ms' }, /--duration: expected at least 1s, received 500ms/],
       [{ seed: '-3' }, /--seed: expected an integer 0\.\.4294967295, received "-3"/],
       [{ clients: '0' }, /--clients: expected an integer 1\.\.64, received 0/],
