@@ -180,9 +180,24 @@ test('a write on a follower is refused before proposing: NOT_LEADER with the lea
 });
 
 test('a proposed write that never commits times out as TIMEOUT, indefinite', async () => {
-  const { driver } = setup();
+  const { core, driver } = setup();
   driver.start();
-  await assert.rejects(driver.propose('x', 50), (err: unknown) => err instanceof ApiError && err.code === 'TIMEOUT' && err.status === 504 && !err.definite);
+  const w = driver.propose('x', 400);
+  await waitFor('the proposal', () => core.nextIndex === 2);
+  await assert.rejects(w, (err: unknown) => err instanceof ApiError && err.code === 'TIMEOUT' && err.status === 504 && !err.definite);
+  await driver.stop();
+});
+
+test('a write still queued when its deadline passes was never proposed: NO_QUORUM, definite', async () => {
+  const { events, core, driver, release } = setup();
+  core.readies.push(ready({ entries: [entry(1, 1, 'a', '1')] }));
+  driver.start();
+  await waitFor('the save to start', () => events.includes('save:start'));
+  // The loop is blocked in the persist: the proposal waits in the inbox past its deadline.
+  await assert.rejects(driver.propose('x', 50), (err: unknown) => err instanceof ApiError && err.code === 'NO_QUORUM' && err.definite);
+  release();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(core.nextIndex, 1, 'the expired write was never handed to the core');
   await driver.stop();
 });
 
