@@ -14,7 +14,7 @@ export const BUG_NAMES: readonly BugName[] = [
   'skipSessionDedup',
 ];
 
-export const REGIMES = ['calm', 'lossy', 'partitions', 'crashes', 'leader-hunter', 'figure8', 'chaos'] as const;
+export const REGIMES = ['calm', 'lossy', 'partitions', 'crashes', 'leader-hunter', 'figure8', 'snapshots', 'chaos'] as const;
 export type Regime = (typeof REGIMES)[number];
 
 export interface SimParams {
@@ -189,6 +189,22 @@ export function drawParams(seed: number, nodes?: number): SimParams {
         readyCrashRate: 0,
         voteCrashRate: 0,
         snapshotRate: r.chance(0.5) ? 0 : base.snapshotRate,
+      };
+    case 'snapshots':
+      // Compaction all the time and lagging followers, so InstallSnapshot is routine; duplicated
+      // and long-delayed messages, so old snapshots and appends arrive after newer ones.
+      return {
+        ...base,
+        snapshotRate: 0.05 + r.float() * 0.2,
+        snapshotMinGap: r.range(1, 10),
+        snapshotKeep: r.chance(0.7) ? 0 : r.range(1, 5),
+        dupRate: 0.05 + r.float() * 0.25,
+        dropRate: r.float() * 0.1,
+        maxDelay: r.range(electionTick, 3 * electionTick),
+        minDelay: 0,
+        partitionRate: 0.005 + r.float() * 0.02,
+        crashRate: 0.002 + r.float() * 0.01,
+        downMax: r.range(2 * electionTick, 8 * electionTick),
       };
     case 'chaos':
       return {
