@@ -14,13 +14,16 @@
 // fsync overlaps the followers' (etcd does the same, thesis §10.2.1). It is safe because every answer
 // to them is stepped only after advance(), i.e. after our own fsync; the messages that do promise
 // durability (vote grants, append acknowledgements) still leave strictly after the persist.
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { KvResult } from '../kv/index.js';
 import { NONE } from '../raft/index.js';
 import type { Entry, Message, NodeId, Ready, RaftStatus, Snapshot } from '../raft/index.js';
 import { ApiError, apiError } from '../shared/index.js';
 import type { DriverStorage, RaftCore, StateMachine, Transport } from './ports.js';
+import { PendingReads } from './pending-reads.js';
+import { PendingWrites } from './pending-writes.js';
+import { SnapshotPolicy } from './snapshot-policy.js';
+import { TransitionLog } from './transition-log.js';
 
 export interface DriverOptions {
   readonly id: NodeId;
@@ -53,28 +56,12 @@ export interface DriverDeps {
   readonly snapshotIndex?: number;
 }
 
-interface WriteWaiter {
-  index: number;
-  term: number;
-  resolve: (r: KvResult | undefined) => void;
-  reject: (e: ApiError) => void;
-  timer: NodeJS.Timeout;
-}
-
 interface QueuedProposal {
   data: string;
   done: boolean;
   /** performance.now() by which the write must be answered. */
   deadline: number;
   resolve: (r: KvResult | undefined) => void;
-  reject: (e: ApiError) => void;
-  timer: NodeJS.Timeout;
-}
-
-interface ReadWaiter {
-  key: string;
-  done: boolean;
-  resolve: (v: string | undefined) => void;
   reject: (e: ApiError) => void;
   timer: NodeJS.Timeout;
 }
@@ -96,27 +83,15 @@ export class NodeDriver {
   // Inbox: everything that must reach the core, drained only outside ready()/advance().
   #inMessages: Message[] = [];
   #inProposals: QueuedProposal[] = [];
-  #inReads: ReadWaiter[] = [];
   #inOps: (() => void)[] = [];
   #pendingTicks = 0;
 
-  /** Proposed writes by log index (several only if leadership came back and reused an index). */
-  readonly #writes = new Map<number, WriteWaiter[]>();
-  /** Read batches waiting for their read index, by ctx. */
-  readonly #readsByCtx = new Map<string, ReadWaiter[]>();
-  /** Read batches with a read index, waiting until it is applied (ascending). */
-  #readsToServe: { index: number; waiters: ReadWaiter[] }[] = [];
-  readonly #readNonce = randomBytes(4).toString('hex');
-  #readSeq = 0;
+  readonly #writes = new PendingWrites();
+  readonly #reads: PendingReads;
+  readonly #transitions: TransitionLog;
 
   readonly #leaderWatchers = new Set<() => void>();
-  #lastSnapshotIndex: number;
-  /** Applied index at which the next snapshot is due (pushed back after a failure too). */
-  #nextSnapshotAt: number;
-  #snapshotting = false;
-  #prevRole: string = 'follower';
-  #prevLeader: NodeId = NONE;
-  #prevVote: NodeId = NONE;
+  readonly #snapshots: SnapshotPolicy;
   /** Term and vote as last made durable (what a commit-only hard state may be deferred against). */
   #savedTerm: number;
   #savedVote: NodeId;
@@ -139,10 +114,10 @@ export class NodeDriver {
     this.#restore = deps.restoreStateMachine;
     this.#log = deps.log;
     this.#onFatal = deps.onFatal;
-    this.#lastSnapshotIndex = deps.snapshotIndex ?? 0;
-    this.#nextSnapshotAt = this.#lastSnapshotIndex + opts.snapshotEvery;
+    this.#snapshots = new SnapshotPolicy(opts.snapshotEvery, opts.snapshotKeep, opts.voters, deps.storage, deps.log, deps.snapshotIndex ?? 0);
     const st = this.#raft.status();
-    this.#prevVote = st.vote;
+    this.#reads = new PendingReads(opts.id);
+    this.#transitions = new TransitionLog(opts.id, deps.log, st.vote);
     this.#savedTerm = st.term;
     this.#savedVote = st.vote;
   }
@@ -171,18 +146,8 @@ export class NodeDriver {
     const down = (): ApiError => apiError('SHUTTING_DOWN');
     for (const p of this.#inProposals) this.#settle(p, () => p.reject(down()));
     this.#inProposals = [];
-    for (const ws of this.#writes.values()) {
-      for (const w of ws) {
-        clearTimeout(w.timer);
-        w.reject(apiError('LEADERSHIP_LOST', {}, { message: 'the node shut down while the write was in flight; it may or may not be applied' }));
-      }
-    }
-    this.#writes.clear();
-    const allReads = [...this.#inReads, ...[...this.#readsByCtx.values()].flat(), ...this.#readsToServe.flatMap((b) => b.waiters)];
-    for (const r of allReads) this.#settle(r, () => r.reject(down()));
-    this.#inReads = [];
-    this.#readsByCtx.clear();
-    this.#readsToServe = [];
+    this.#writes.failAll('the node shut down while the write was in flight; it may or may not be applied');
+    this.#reads.failAll(down);
   }
 
   get stopped(): boolean {
@@ -227,20 +192,9 @@ export class NodeDriver {
   /** Linearizable read (ReadIndex): the value as of a point after the call began. */
   read(key: string, timeoutMs = this.#o.readTimeoutMs): Promise<string | undefined> {
     if (this.#stopped) return Promise.reject(apiError('SHUTTING_DOWN'));
-    return new Promise((resolve, reject) => {
-      const r: ReadWaiter = {
-        key,
-        done: false,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.#settle(r, () => reject(apiError('TIMEOUT', { detail: `no read index confirmed within ${timeoutMs} ms (no quorum reachable?)` })));
-        }, timeoutMs),
-      };
-      r.timer.unref?.();
-      this.#inReads.push(r);
-      this.#kick();
-    });
+    const p = this.#reads.enqueue(key, timeoutMs);
+    this.#kick();
+    return p;
   }
 
   /** Local read, possibly stale (consistency=stale). */
@@ -280,7 +234,7 @@ export class NodeDriver {
 
   /** Core status plus what only the driver knows. */
   status(): { raft: RaftStatus; applied: number; keys: number; snapshotIndex: number } {
-    return { raft: this.#raft.status(), applied: this.#sm.appliedIndex, keys: this.#sm.size, snapshotIndex: this.#lastSnapshotIndex };
+    return { raft: this.#raft.status(), applied: this.#sm.appliedIndex, keys: this.#sm.size, snapshotIndex: this.#snapshots.lastIndex };
   }
 
   /** A leader hint for clients (undefined when no leader is known). */
@@ -328,7 +282,10 @@ export class NodeDriver {
         if (!ok) return;
         this.#raft.advance(rd);
         this.#notifyLeaderWatchers(rd);
-        this.#maybeSnapshot();
+        this.#snapshots.maybeTake(this.#raft, this.#sm, (compact) => {
+          this.#inOps.push(compact);
+          this.#kick();
+        });
         continue;
       }
       if (this.#hasInput()) continue;
@@ -339,7 +296,7 @@ export class NodeDriver {
   }
 
   #hasInput(): boolean {
-    return this.#inMessages.length > 0 || this.#pendingTicks > 0 || this.#inProposals.length > 0 || this.#inReads.length > 0 || this.#inOps.length > 0;
+    return this.#inMessages.length > 0 || this.#pendingTicks > 0 || this.#inProposals.length > 0 || this.#reads.hasQueued || this.#inOps.length > 0;
   }
 
   /** Feeds everything queued into the core: messages first (a heartbeat that arrived counts before a tick fires), then ticks, proposals, reads. */
@@ -363,17 +320,9 @@ export class NodeDriver {
       this.#inProposals = [];
       for (const p of props) this.#proposeOne(p);
     }
-    if (this.#inReads.length > 0) {
-      const reads = this.#inReads.filter((r) => !r.done);
-      this.#inReads = [];
-      if (reads.length > 0) {
-        // One ReadIndex round for every read that arrived since the last one: each of them began
-        // before this point, so the index confirmed for it is a valid linearization point.
-        const ctx = `${this.#o.id}.${this.#readNonce}.${++this.#readSeq}`;
-        this.#readsByCtx.set(ctx, reads);
-        this.#raft.readIndex(ctx);
-      }
-    }
+    // One ReadIndex round for every read that arrived since the last one (see pending-reads.ts).
+    const ctx = this.#reads.startBatch();
+    if (ctx !== undefined) this.#raft.readIndex(ctx);
   }
 
   #proposeOne(p: QueuedProposal): void {
@@ -395,21 +344,7 @@ export class NodeDriver {
     // Proposed: from now on the write may happen, so failures are indefinite.
     p.done = true;
     clearTimeout(p.timer);
-    const deadline = p.deadline;
-    const w: WriteWaiter = {
-      index: r.index,
-      term: r.term,
-      resolve: p.resolve,
-      reject: p.reject,
-      timer: setTimeout(() => {
-        this.#removeWrite(w);
-        w.reject(apiError('TIMEOUT', { detail: `write proposed at index ${r.index} was not committed in time; it may or may not be applied` }));
-      }, Math.max(0, deadline - performance.now())),
-    };
-    w.timer.unref?.();
-    const list = this.#writes.get(r.index);
-    if (list) list.push(w);
-    else this.#writes.set(r.index, [w]);
+    this.#writes.add(r.index, r.term, p.deadline, p.resolve, p.reject);
   }
 
   /** persist → send → apply → serve reads. Returns false if the node must stop. */
@@ -443,7 +378,7 @@ export class NodeDriver {
       }
     }
     if (late.length > 0) this.#transport.send(late);
-    this.#logTransitions(rd);
+    if (rd.softState || rd.hardState) this.#transitions.observe(rd, rd.hardState?.term ?? this.#raft.status().term);
     try {
       if (rd.snapshot) this.#installSnapshot(rd.snapshot);
       for (const e of rd.committedEntries) this.#applyOne(e);
@@ -452,69 +387,31 @@ export class NodeDriver {
       this.#onFatal(err);
       return false;
     }
-    for (const rs of rd.readStates) {
-      const waiters = this.#readsByCtx.get(rs.ctx);
-      if (!waiters) continue;
-      this.#readsByCtx.delete(rs.ctx);
-      this.#readsToServe.push({ index: rs.index, waiters });
-    }
-    for (const rf of rd.readFailures) {
-      const waiters = this.#readsByCtx.get(rf.ctx);
-      if (!waiters) continue;
-      this.#readsByCtx.delete(rf.ctx);
+    for (const rs of rd.readStates) this.#reads.confirmed(rs.ctx, rs.index);
+    if (rd.readFailures.length > 0) {
       const hint = this.leaderHint();
-      const detail =
-        rf.reason === 'no-leader'
-          ? 'no leader is known, so the read cannot be confirmed (election in progress or no quorum)'
-          : 'leadership changed while the read was being confirmed; retry';
-      for (const r of waiters) this.#settle(r, () => r.reject(apiError('NO_QUORUM', { detail }, { leader: hint?.url })));
+      for (const rf of rd.readFailures) {
+        const detail =
+          rf.reason === 'no-leader'
+            ? 'no leader is known, so the read cannot be confirmed (election in progress or no quorum)'
+            : 'leadership changed while the read was being confirmed; retry';
+        this.#reads.failed(rf.ctx, () => apiError('NO_QUORUM', { detail }, { leader: hint?.url }));
+      }
     }
-    this.#serveReads();
+    this.#reads.serve(this.#sm.appliedIndex, (key) => this.#sm.get(key));
     return true;
   }
 
   #applyOne(e: Entry): void {
     if (e.index <= this.#sm.appliedIndex) return; // covered by an installed snapshot
-    const result = this.#sm.apply(e);
-    const waiters = this.#writes.get(e.index);
-    if (!waiters) return;
-    this.#writes.delete(e.index);
-    for (const w of waiters) {
-      clearTimeout(w.timer);
-      // Rule 18: the entry applied at our index must be the one we proposed (same term); otherwise
-      // leadership changed and our command was overwritten — or may yet be applied elsewhere.
-      if (e.term === w.term) w.resolve(result);
-      else w.reject(apiError('LEADERSHIP_LOST', { detail: `leadership changed: index ${e.index} holds another entry (term ${e.term}, proposed in term ${w.term}); the write may or may not be applied` }));
-    }
+    this.#writes.applied(e, this.#sm.apply(e));
   }
 
   #installSnapshot(snap: Snapshot): void {
     this.#sm = this.#restore(snap.data);
-    this.#lastSnapshotIndex = snap.meta.index;
-    this.#nextSnapshotAt = snap.meta.index + this.#o.snapshotEvery;
+    this.#snapshots.installed(snap.meta.index);
     this.#log.info({ index: snap.meta.index, term: snap.meta.term, bytes: snap.data.length }, `installed snapshot at index ${snap.meta.index} from the leader`);
-    for (const [index, ws] of this.#writes) {
-      if (index > snap.meta.index) continue;
-      this.#writes.delete(index);
-      for (const w of ws) {
-        clearTimeout(w.timer);
-        w.reject(apiError('LEADERSHIP_LOST', { detail: `a snapshot replaced the log up to index ${snap.meta.index}; the write may or may not be applied` }));
-      }
-    }
-  }
-
-  #serveReads(): void {
-    if (this.#readsToServe.length === 0) return;
-    const applied = this.#sm.appliedIndex;
-    const waiting: { index: number; waiters: ReadWaiter[] }[] = [];
-    for (const batch of this.#readsToServe) {
-      if (batch.index > applied) {
-        waiting.push(batch);
-        continue;
-      }
-      for (const r of batch.waiters) this.#settle(r, () => r.resolve(this.#sm.get(r.key)));
-    }
-    this.#readsToServe = waiting;
+    this.#writes.failUpTo(snap.meta.index);
   }
 
   #settle(w: { done: boolean; timer: NodeJS.Timeout }, fn: () => void): void {
@@ -524,88 +421,7 @@ export class NodeDriver {
     fn();
   }
 
-  #removeWrite(w: WriteWaiter): void {
-    const list = this.#writes.get(w.index);
-    if (!list) return;
-    const rest = list.filter((x) => x !== w);
-    if (rest.length === 0) this.#writes.delete(w.index);
-    else this.#writes.set(w.index, rest);
-  }
-
   #notifyLeaderWatchers(rd: Ready): void {
     if (rd.softState && this.#leaderWatchers.size > 0) for (const w of [...this.#leaderWatchers]) w();
-  }
-
-  /** One readable line per role change and per vote (for humans and the supervisor's multiplexer). */
-  #logTransitions(rd: Ready): void {
-    const hs = rd.hardState;
-    if (hs && hs.vote !== this.#prevVote) {
-      if (hs.vote !== NONE && hs.vote !== this.#o.id) this.#log.info({ term: hs.term, vote: hs.vote }, `voted for node ${hs.vote} in term ${hs.term}`);
-      this.#prevVote = hs.vote;
-    }
-    const ss = rd.softState;
-    if (!ss) return;
-    const term = this.#raft.status().term;
-    if (ss.role !== this.#prevRole) {
-      if (ss.role === 'leader') this.#log.info({ term }, `became leader in term ${term}`);
-      else if (this.#prevRole === 'leader') this.#log.info({ term }, `stepped down in term ${term} (now ${ss.role})`);
-      else if (ss.role === 'candidate') this.#log.info({ term }, `started an election for term ${term}`);
-    }
-    if (ss.role === 'follower' && ss.leader !== NONE && ss.leader !== this.#prevLeader) {
-      this.#log.info({ term, leader: ss.leader }, `following leader node ${ss.leader} in term ${term}`);
-    }
-    if (ss.leader === NONE && this.#prevLeader !== NONE && ss.role === 'follower') {
-      this.#log.info({ term }, `lost contact with leader node ${this.#prevLeader}`);
-    }
-    this.#prevRole = ss.role;
-    this.#prevLeader = ss.leader;
-  }
-
-  /**
-   * Snapshot policy: every snapshotEvery applied entries, keeping snapshotKeep entries behind it.
-   * The state machine is serialised here, between two Ready batches (so it is exactly the state at
-   * `index`); writing it to disk runs in the background (storage orders it with the WAL appends), and
-   * the core drops its log prefix once the snapshot is durable — never before.
-   */
-  #maybeSnapshot(): void {
-    const every = this.#o.snapshotEvery;
-    if (every <= 0 || this.#snapshotting) return;
-    const index = this.#sm.appliedIndex;
-    if (index < this.#nextSnapshotAt) return;
-    this.#nextSnapshotAt = index + every;
-    const term = this.#raft.termAt(index);
-    if (term === undefined) return;
-    this.#snapshotting = true;
-    const started = performance.now();
-    const st = this.#raft.status();
-    const snapshot: Snapshot = { meta: { index, term, voters: [...this.#o.voters] }, data: this.#sm.snapshot() };
-    let cut = Math.max(index - this.#o.snapshotKeep, st.firstIndex - 1, 0);
-    let cutTerm = this.#raft.termAt(cut);
-    if (cutTerm === undefined) {
-      cut = st.firstIndex - 1;
-      cutTerm = this.#raft.termAt(cut) ?? 0;
-    }
-    const compactTo = { index: cut, term: cutTerm };
-    this.#storage.createSnapshot(snapshot, compactTo).then(
-      () => {
-        this.#inOps.push(() => {
-          this.#snapshotting = false;
-          try {
-            this.#raft.compact(snapshot, cut);
-          } catch (err) {
-            this.#log.error({ err, index, cut }, `compacting the log after snapshot ${index} failed`);
-            return;
-          }
-          if (index > this.#lastSnapshotIndex) this.#lastSnapshotIndex = index;
-          const ms = Math.round(performance.now() - started);
-          this.#log.info({ index, term, bytes: snapshot.data.length, compactedTo: cut, ms }, `snapshot taken at index ${index} (${snapshot.data.length} bytes, ${ms} ms); log compacted up to ${cut}`);
-        });
-        this.#kick();
-      },
-      (err: unknown) => {
-        this.#snapshotting = false;
-        this.#log.error({ err, index }, `snapshot at index ${index} failed`);
-      },
-    );
   }
 }
