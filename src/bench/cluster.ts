@@ -7,8 +7,8 @@
 // partition left behind, someone else's load) are not comparable between runs.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CLUSTER_DEFAULTS, freePortBlock, logsDir, preflight, resolveClusterSpec, Supervisor, SupervisorClient, SupervisorError,
   type ClusterStatus,
@@ -33,13 +33,14 @@ export interface FreshClusterOptions {
   dir?: string | undefined;
   /** Extra flags for every node. */
   nodeArgs?: readonly string[];
-  /** Start every child with `--cpu-prof --cpu-prof-dir=DIR` (profiles are written when they stop). */
+  /** Profile every child's CPU into DIR (written when they stop; see cpu-profile-preload.ts). */
   profileDir?: string | undefined;
   readyTimeoutMs?: number;
 }
 
 /** The compiled CLI the children run (dist/src/cli/main.js). */
 const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const PRELOAD = pathToFileURL(fileURLToPath(new URL('./cpu-profile-preload.js', import.meta.url))).href;
 
 /** Starts a cluster and waits until a leader is elected and a write committed. Throws SupervisorError. */
 export async function startFreshCluster(o: FreshClusterOptions): Promise<BenchCluster> {
@@ -49,16 +50,20 @@ export async function startFreshCluster(o: FreshClusterOptions): Promise<BenchCl
   const removeTemp = async (): Promise<void> => {
     if (temporary) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   };
-  // Children inherit our environment (ChildSpec.env only adds to it), so NODE_OPTIONS set here
-  // reaches every node and the proxy — including nodes restarted during a failover run.
-  const savedNodeOptions = process.env.NODE_OPTIONS;
+  // Children inherit our environment (ChildSpec.env only adds to it), so what is set here reaches
+  // every node and the proxy — including nodes restarted during a failover run. Node 20 refuses
+  // --cpu-prof in NODE_OPTIONS, hence a preload that runs the same profiler (cpu-profile-preload.ts).
+  const saved = { nodeOptions: process.env.NODE_OPTIONS, dir: process.env.RAFT_SUP_CPU_PROF_DIR };
   const restoreEnv = (): void => {
     if (o.profileDir === undefined) return;
-    if (savedNodeOptions === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = savedNodeOptions;
+    for (const [k, v] of [['NODE_OPTIONS', saved.nodeOptions], ['RAFT_SUP_CPU_PROF_DIR', saved.dir]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   };
   if (o.profileDir !== undefined) {
-    process.env.NODE_OPTIONS = `${savedNodeOptions ?? ''} --cpu-prof --cpu-prof-dir=${o.profileDir}`.trim();
+    process.env.NODE_OPTIONS = `${saved.nodeOptions ?? ''} --import=${PRELOAD}`.trim();
+    process.env.RAFT_SUP_CPU_PROF_DIR = resolve(o.profileDir);
   }
   let sup: Supervisor;
   try {

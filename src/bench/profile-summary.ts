@@ -64,14 +64,14 @@ export function areaOf(frame: CallFrame): string {
 export function summarizeProfile(json: string, file = '', n = 15): ProfileSummary {
   const p = JSON.parse(json) as CpuProfile;
   const byId = new Map<number, ProfileNode>(p.nodes.map((x) => [x.id, x]));
+  // Weight every sample alike, at the sampling interval (the median gap between samples). Weighting
+  // by the gap to the next sample would charge whatever ran just before the OS descheduled the
+  // process with the whole time it waited — on a shared machine, that inflates every syscall.
   const selfUs = new Map<number, number>();
-  if (p.samples && p.timeDeltas && p.samples.length === p.timeDeltas.length) {
-    // Each sample's time is the delta to the *next* sample.
-    for (let i = 0; i < p.samples.length; i++) {
-      const id = p.samples[i] as number;
-      const dt = p.timeDeltas[i + 1] ?? 0;
-      selfUs.set(id, (selfUs.get(id) ?? 0) + Math.max(0, dt));
-    }
+  if (p.samples && p.samples.length > 0) {
+    const gaps = [...(p.timeDeltas ?? [])].filter((d) => d > 0).sort((a, b) => a - b);
+    const interval = gaps.length > 0 ? (gaps[gaps.length >> 1] as number) : (p.endTime - p.startTime) / p.samples.length;
+    for (const id of p.samples) selfUs.set(id, (selfUs.get(id) ?? 0) + interval);
   } else {
     const per = (p.endTime - p.startTime) / Math.max(1, p.nodes.reduce((a, x) => a + (x.hitCount ?? 0), 0));
     for (const x of p.nodes) selfUs.set(x.id, (x.hitCount ?? 0) * per);

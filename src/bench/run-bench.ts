@@ -132,6 +132,8 @@ export async function measure(cluster: BenchCluster, o: BenchOptions, progress: 
       onWindowStart: () => {
         windowStart = performance.now();
         cpuStart = sampleCpu(pids);
+        // Profiled processes restart their profile now (cpu-profile-preload.ts): the window only.
+        if (o.profileDir !== undefined) for (const pid of pids.values()) signalQuietly(pid, 'SIGUSR2');
       },
       onWindowEnd: () => {
         cpuEnd = sampleCpu(pids);
@@ -150,6 +152,14 @@ export async function measure(cluster: BenchCluster, o: BenchOptions, progress: 
     };
   } finally {
     await Promise.all([proxy.close(), ...[...nodeClients.values()].map((c) => c.close())]);
+  }
+}
+
+function signalQuietly(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* it exited meanwhile */
   }
 }
 

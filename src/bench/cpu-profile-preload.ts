@@ -1,0 +1,41 @@
+// Preloaded into every node and proxy of a `bench --profile DIR` cluster through
+// NODE_OPTIONS=--import (Node 20 refuses --cpu-prof there). V8's sampling profiler starts on the
+// first SIGUSR2 — the benchmark sends it when its measured window opens, so start-up (loading code
+// is seconds of CPU on a busy machine) and the warm-up do not drown the steady state — and
+// CPU.<time>.<pid>.cpuprofile (what --cpu-prof would write) lands in $RAFT_SUP_CPU_PROF_DIR when the
+// process exits. The inspector session lives on the main thread, so its calls complete
+// synchronously and the profile can be taken inside the 'exit' handler. Starting is cheap; stopping
+// serialises the profile, which is why it happens only at exit (a stop mid-run stalls the node long
+// enough to cost it its leadership).
+import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.env.RAFT_SUP_CPU_PROF_DIR;
+if (dir !== undefined && dir !== '') {
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 500 });
+  let started = false;
+  let written = false;
+  const write = (): void => {
+    if (written || !started) return;
+    written = true;
+    session.post('Profiler.stop', (err, res) => {
+      if (err || !res) return;
+      try {
+        const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '.').slice(0, 15);
+        writeFileSync(join(dir, `CPU.${stamp}.${process.pid}.0.001.cpuprofile`), JSON.stringify(res.profile));
+      } catch {
+        /* a profile is a nice-to-have: never fail the process over it */
+      }
+    });
+  };
+  process.on('exit', write);
+  process.on('SIGUSR2', () => {
+    if (started) return;
+    started = true;
+    session.post('Profiler.start');
+  });
+}
