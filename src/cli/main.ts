@@ -1,6 +1,6 @@
 // raft-sup command-line entry: one thin module per command under ./commands, registered here.
 import { Command, CommanderError } from 'commander';
-import { commandModules } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 import { UsageError } from '../shared/cli-errors.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -8,7 +8,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Run, break and understand a Raft cluster on one machine.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of commandModules) register(program);
+  for (const register of await loadCommands(argv)) register(program);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return Number(process.exitCode ?? 0);

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { commandModules } from '../../src/cli/commands/index.js';
+import { loadCommands } from '../../src/cli/commands/index.js';
 import { freePort } from '../../src/supervisor/port-check.js';
 import { cli } from './cluster-helpers.js';
 
@@ -26,7 +26,7 @@ async function inProcess(args: string[]): Promise<{ out: string; err: string; er
   let out = '';
   let err = '';
   const program = new Command('raft-sup').exitOverride().configureOutput({ writeOut: (s) => { out += s; }, writeErr: (s) => { err += s; } });
-  for (const register of commandModules) register(program);
+  for (const register of await loadCommands([])) register(program);
   for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => { out += s; }, writeErr: (s) => { err += s; } });
   try {
     await program.parseAsync(args, { from: 'user' });
