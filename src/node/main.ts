@@ -2,7 +2,7 @@
 // supervisor's lifeline, or a fatal storage error.
 import { UsageError } from '../shared/cli-errors.js';
 import { EXIT_CORRUPT_STORAGE, StorageCorruptionError, StorageIdentityError } from '../storage/index.js';
-import { watchLifeline } from '../supervisor/index.js';
+import { watchLifeline } from '../shared/lifeline.js';
 import { NODE_DEFAULTS, intFlag, parseMembers, validateNodeConfig } from './config.js';
 import type { NodeConfig } from './config.js';
 import { startNode } from './node.js';

@@ -1,7 +1,7 @@
 // `raft-sup proxy`: flags → ProxyConfig (validated here) → startProxy → run until a signal or the lifeline.
 import { parseMembers, intFlag } from '../node/index.js';
 import { UsageError } from '../shared/cli-errors.js';
-import { watchLifeline } from '../supervisor/index.js';
+import { watchLifeline } from '../shared/lifeline.js';
 import { PROXY_DEFAULTS, startProxy, validateProxyConfig } from './proxy.js';
 import type { ProxyConfig } from './proxy.js';
 

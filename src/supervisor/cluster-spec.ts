@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ChildSpec } from './child-process.js';
-import { LIFELINE_FLAG } from './lifeline.js';
+import { LIFELINE_FLAG } from '../shared/lifeline.js';
 import { SupervisorError } from './errors.js';
 
 export interface ClusterSpec {

@@ -5,7 +5,7 @@ export {
   type ChildSpec, type ChildState, type DesiredState, type ExitInfo, type ChildSnapshot, type ChildEvents, type OutputStream,
 } from './child-process.js';
 export { signalGroup, isAlive, groupAlive, liveGroupMembers, type SignalName } from './process-group.js';
-export { watchLifeline, LIFELINE_FLAG, DEFAULT_LIFELINE_GRACE_MS, type LifelineOptions } from './lifeline.js';
+export { watchLifeline, LIFELINE_FLAG, DEFAULT_LIFELINE_GRACE_MS, type LifelineOptions } from '../shared/lifeline.js';
 export { LogMux, colorFor, formatClock, type LogMuxOptions, type TextSink, type OutputSource } from './log-mux.js';
 export {
   startControlServer, createControlApp, probeSocket, controlRequest, controlPaths, readPidFile, ControlSocketError,

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { EventEmitter } from 'node:events';
 import { ManagedChild } from '../../src/supervisor/child-process.js';
 import { isAlive } from '../../src/supervisor/process-group.js';
-import { watchLifeline } from '../../src/supervisor/lifeline.js';
+import { watchLifeline } from '../../src/shared/lifeline.js';
 import { Reaper, collect, fixture, waitFor } from './helpers.js';
 
 const reaper = new Reaper();
