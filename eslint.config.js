@@ -46,4 +46,21 @@ export default tseslint.config(
     },
   },
   { files: ['src/raft/**/*.ts'], rules: pureCoreBans },
+  // Arrows point one way: cli → supervisor/scenarios/chaos/bench/client → node/proxy → raft/kv/storage.
+  {
+    files: ['src/node/**/*.ts', 'src/proxy/**/*.ts', 'src/client/**/*.ts', 'src/shared/**/*.ts', 'src/check/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/supervisor/*', '**/cli/*', '**/scenarios/*', '**/chaos/*', '**/bench/*'], message: 'Lower layers never import the supervisor, CLI, scenarios, chaos or bench.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/kv/**/*.ts', 'src/storage/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/supervisor/*', '**/cli/*', '**/scenarios/*', '**/chaos/*', '**/bench/*', '**/node/*', '**/proxy/*', '**/client/*'], message: 'kv and storage sit under the node: they import only raft and shared.' }],
+      }],
+    },
+  },
 );
