@@ -10,7 +10,7 @@
 //   not applied yet. 0 means caught up. Unknown (null) without a leader or an answer.
 import type { NodeStatus, ProxyStatus } from '../shared/index.js';
 import type { ChildSnapshot } from './child-process.js';
-import type { ClusterStatus, StatusProcess } from './status-table.js';
+import type { ClusterStatus, StatusProcess } from '../shared/status-table.js';
 
 /** One child as the status collector needs it. */
 export interface StatusChild {

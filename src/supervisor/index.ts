@@ -16,7 +16,7 @@ export { resolveTarget, whatExists, TargetError, TARGET_KEYWORDS, type TargetPro
 export {
   renderStatusTable, renderStatusSummary, stateLabel, STATUS_COLUMNS,
   type ClusterStatus, type StatusProcess, type StatusTableOptions,
-} from './status-table.js';
+} from '../shared/status-table.js';
 export { waitUntil } from './wait.js';
 export { SupervisorError, SUPERVISOR_ERROR_STATUS, type SupervisorErrorCode } from './errors.js';
 export {

@@ -14,7 +14,7 @@
 //   majority stays up; the other actions run on all targets at once.
 import { describeState, type ChildState } from './child-process.js';
 import type { SignalName } from './process-group.js';
-import type { StatusProcess } from './status-table.js';
+import type { StatusProcess } from '../shared/status-table.js';
 import type { SupervisedChild, Supervisor } from './supervisor.js';
 import { resolveTarget } from './targets.js';
 

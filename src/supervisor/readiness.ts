@@ -1,6 +1,6 @@
 // "Ready" means what a user means: a leader is elected AND a write has committed through the proxy
 // (so clients can use the cluster right now). `up` waits for it; `up -d` shows each phase.
-import type { ClusterStatus } from './status-table.js';
+import type { ClusterStatus } from '../shared/status-table.js';
 
 export type ReadyPhase = 'starting' | 'electing' | 'committing' | 'ready' | 'failed';
 

@@ -16,7 +16,7 @@ import type { TextSink } from './log-mux.js';
 import { assertPortsFree } from './port-check.js';
 import { createProgress } from './progress.js';
 import type { ReadyState } from './readiness.js';
-import { renderStatusSummary, renderStatusTable } from './status-table.js';
+import { renderStatusSummary, renderStatusTable } from '../shared/status-table.js';
 import { Supervisor } from './supervisor.js';
 import { SupervisorClient } from './supervisor-client.js';
 

@@ -5,7 +5,7 @@ import { ControlSocketError, controlPaths, controlRequest, readPidFile } from '.
 import { isSupervisorErrorCode, SupervisorError } from './errors.js';
 import type { ActionResult, ProcessAction } from './process-actions.js';
 import type { ReadyState } from './readiness.js';
-import type { ClusterStatus } from './status-table.js';
+import type { ClusterStatus } from '../shared/status-table.js';
 
 export interface SupervisorInfo {
   pid: number;

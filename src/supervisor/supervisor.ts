@@ -21,7 +21,7 @@ import { describeGroups, faultsForPartition, partitionGroups } from './network-f
 import { OutputTail } from './output-tail.js';
 import { runProcessAction, type ActionResult, type ProcessAction } from './process-actions.js';
 import { awaitReady, READY_KEY, type ReadyState } from './readiness.js';
-import type { ClusterStatus } from './status-table.js';
+import type { ClusterStatus } from '../shared/status-table.js';
 import { resolveTarget } from './targets.js';
 import type { SignalName } from './process-group.js';
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { KvClient } from '../../src/client/index.js';
 import { isAlive } from '../../src/supervisor/process-group.js';
-import type { ClusterStatus, StatusProcess } from '../../src/supervisor/status-table.js';
+import type { ClusterStatus, StatusProcess } from '../../src/shared/status-table.js';
 import { SupervisorClient } from '../../src/supervisor/supervisor-client.js';
 import { waitFor } from './helpers.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { KvClient, KvError } from '../../src/client/index.js';
 import { isAlive } from '../../src/supervisor/process-group.js';
 import { freePortBlock } from '../../src/supervisor/port-check.js';
-import type { ClusterStatus } from '../../src/supervisor/status-table.js';
+import type { ClusterStatus } from '../../src/shared/status-table.js';
 import { converged, TestCluster } from './cluster-helpers.js';
 import { waitFor } from './helpers.js';
 

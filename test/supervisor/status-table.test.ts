@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderStatusSummary, renderStatusTable, stateLabel, type ClusterStatus } from '../../src/supervisor/status-table.js';
+import { renderStatusSummary, renderStatusTable, stateLabel, type ClusterStatus } from '../../src/shared/status-table.js';
 
 // eslint-disable-next-line no-control-regex
 const stripAnsi = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');

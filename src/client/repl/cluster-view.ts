@@ -3,7 +3,7 @@
 // The table is the supervisor's renderer, fed with what the nodes say about themselves.
 import { KvError } from '../index.js';
 import type { NodeStatus, ProxyStatus } from '../../shared/index.js';
-import type { ClusterStatus, StatusProcess } from '../../supervisor/index.js';
+import type { ClusterStatus, StatusProcess } from '../../shared/status-table.js';
 import { CANCELLED } from './http-call.js';
 import type { HttpCaller } from './http-call.js';
 import { withRetries } from './retry.js';
@@ -98,7 +98,7 @@ export async function fetchCluster(caller: HttpCaller, url: string, deadlineMs: 
 
 /** Renders the table with the supervisor's renderer (loaded on first use: it is not small). */
 export async function renderCluster(status: ClusterStatus, color: boolean): Promise<string> {
-  const { renderStatusTable, renderStatusSummary } = await import('../../supervisor/index.js');
+  const { renderStatusTable, renderStatusSummary } = await import('../../shared/status-table.js');
   return `${renderStatusTable(status, { color })}\n${renderStatusSummary(status)}`;
 }
 
