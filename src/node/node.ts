@@ -14,6 +14,7 @@ import { NodeDriver } from './driver.js';
 import { FaultFilter } from './fault-filter.js';
 import { HttpTransport } from './http-transport.js';
 import { SnapshotReceiver } from './snapshot-receiver.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { join } from 'node:path';
 
 export interface RunningNode {
@@ -43,12 +44,19 @@ export function errorFileOf(config: NodeConfig): string {
 
 export async function startNode(config: NodeConfig, opts: StartNodeOptions = {}): Promise<RunningNode> {
   const log = opts.log ?? createLogger({ bindings: { node: config.id }, level: config.logLevel, errorFile: errorFileOf(config) });
-  const storage = await openStorage({
-    dir: config.dataDir,
-    nodeId: config.id,
-    clusterId: config.clusterId,
-    log: (level, msg) => log[level](msg),
-  });
+  const unlock = await lockDataDir(config.dataDir);
+  let storage: RaftStorage;
+  try {
+    storage = await openStorage({
+      dir: config.dataDir,
+      nodeId: config.id,
+      clusterId: config.clusterId,
+      log: (level, msg) => log[level](msg),
+    });
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
   const initial = storage.initial;
   const sm = initial.snapshot ? KvStateMachine.restore(initial.snapshot.data) : new KvStateMachine();
   const voters = [...config.peers.keys()];
@@ -100,6 +108,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     address = await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await Promise.all([transport.close(), snapshots.close(), storage.close()]);
+    await unlock();
     throw err;
   }
   driver.start();
@@ -118,6 +127,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       await app.close().catch(() => undefined);
       await Promise.all([transport.close(), snapshots.close()]);
       await storage.close().catch(() => undefined);
+      await unlock();
     })();
     return closing;
   };

@@ -70,3 +70,23 @@ test('the logger writes readable lines to stdout and warnings/errors, structured
     await tmp.cleanup();
   }
 });
+
+test('a data directory serves one node process at a time; a stale lock (dead pid) is taken over', async () => {
+  const { lockDataDir } = await import('../../src/node/data-dir-lock.js');
+  const { spawn } = await import('node:child_process');
+  const { writeFile } = await import('node:fs/promises');
+  const tmp = await tempDir();
+  try {
+    const release = await lockDataDir(tmp.dir);
+    await assert.rejects(lockDataDir(tmp.dir), (err: unknown) => err instanceof UsageError && /in use by another node process/.test(err.message));
+    await release();
+    // A lock held by a process that has exited is stale.
+    const child = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => child.once('exit', r));
+    await writeFile(join(tmp.dir, 'node.lock'), `${child.pid}\n`);
+    const again = await lockDataDir(tmp.dir);
+    await again();
+  } finally {
+    await tmp.cleanup();
+  }
+});
