@@ -267,7 +267,9 @@ export const STEP_KINDS: readonly StepKind[] = Object.freeze([
 export const DEFAULT_WITHIN: Readonly<Record<Exclude<StepKind, 'load'>, DurationMs>> = Object.freeze({
   // Longer than the proxy's own retry deadline (5s), so its answer, not our impatience, decides.
   put: 8_000, get: 8_000, delete: 8_000, cas: 8_000,
-  kill: 5_000, stop: 10_000, start: 10_000, restart: 15_000, pause: 5_000, resume: 5_000,
+  // Starting a process is booting Node and loading the program: seconds on a busy CI machine, and
+  // not what a scenario checks (an await after it does). Generous, so a slow box is not a failure.
+  kill: 5_000, stop: 10_000, start: 30_000, restart: 45_000, pause: 5_000, resume: 5_000,
   partition: 5_000, isolate: 5_000, heal: 5_000,
   await: 10_000, stop_load: 10_000, check: 30_000,
 });

@@ -10,12 +10,12 @@ export class PidWatch {
   readonly root = mkdtempSync(join(tmpdir(), 'raft-sup-scn-test-'));
   readonly pids = new Set<number>();
 
-  /** Fresh clusters under `root`, every status() recording the pids it names. */
-  source(): ClusterSource {
+  /** Fresh clusters under `root` (nodes started with `nodeArgs`), every status() recording the pids it names. */
+  source(nodeArgs: readonly string[] = []): ClusterSource {
     return {
       kind: 'custom',
       open: async (scenario) => {
-        const c = await startFreshCluster({ nodes: scenario.cluster.nodes, tmpRoot: this.root });
+        const c = await startFreshCluster({ nodes: scenario.cluster.nodes, tmpRoot: this.root, nodeArgs });
         return { mode: 'fresh', adapter: this.#recording(c.adapter), dir: c.dir, nodes: c.nodes, summary: c.summary, teardown: () => c.teardown() };
       },
     };

@@ -10,7 +10,7 @@ import {
 import { UsageError } from '../../shared/index.js';
 import { DEFAULT_DIR, parseIntFlag, SupervisorClient } from '../../supervisor/index.js';
 
-interface ScenarioFlags { attach?: boolean; dir?: string; report?: string; seed?: string; renderer: string }
+interface ScenarioFlags { attach?: boolean; dir?: string; report?: string; seed?: string; renderer: string; unsafeStaleReads?: boolean }
 
 export function register(program: Command): void {
   program
@@ -21,6 +21,7 @@ export function register(program: Command): void {
     .option('--dir <dir>', `with --attach: state dir of that cluster (default ${DEFAULT_DIR})`)
     .option('--report <dir>', 'write <name>.json per scenario and junit.xml (one testcase per step) into this dir')
     .option('--seed <n>', 'seed for every random choice (which follower, load values); printed on failure to replay a run')
+    .option('--unsafe-stale-reads', 'plant the original project\'s bug in the fresh cluster\'s nodes (reads from local state) to see a scenario catch it')
     .addOption(new Option('--renderer <name>', 'checklist style: live on a terminal, plain lines otherwise').choices(RENDERER_CHOICES as string[]).default('auto'))
     .addHelpText('after', [
       '',
@@ -40,6 +41,9 @@ export function register(program: Command): void {
 
 async function scenarioCommand(what: string, flags: ScenarioFlags): Promise<number> {
   if (what === 'list') return listCommand();
+  if (flags.unsafeStaleReads === true && flags.attach === true) {
+    throw new UsageError('--unsafe-stale-reads plants a bug in the nodes of a fresh cluster; it cannot change a cluster you --attach to');
+  }
   if (flags.dir !== undefined && flags.attach !== true) {
     throw new UsageError('--dir only applies with --attach (without it, each scenario gets a fresh cluster in a temp dir that is deleted afterwards)');
   }
@@ -79,7 +83,7 @@ async function scenarioCommand(what: string, flags: ScenarioFlags): Promise<numb
   process.on('SIGTERM', onSignal);
   try {
     const results = await runScenarios(scenarios, {
-      source: flags.attach === true ? { kind: 'attach', dir } : { kind: 'fresh' },
+      source: flags.attach === true ? { kind: 'attach', dir } : { kind: 'fresh', ...(flags.unsafeStaleReads === true ? { nodeArgs: ['--unsafe-stale-reads'] } : {}) },
       renderer: flags.renderer as RendererChoice,
       signal: ac.signal,
       summary: what === 'all',

@@ -40,6 +40,8 @@ export interface FreshOptions {
   readonly onProgress?: (text: string) => void;
   /** Where temp state dirs go (default the OS temp dir). */
   readonly tmpRoot?: string;
+  /** Extra flags for every node (`--unsafe-stale-reads` plants the original's bug, to see a scenario catch it). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** Startup attempts: a port found free can be taken before a node binds it; then try other ports. */
@@ -75,7 +77,7 @@ async function startOnce(opts: FreshOptions): Promise<ScenarioCluster> {
     return torn;
   };
   try {
-    const spec = await freeSpec(opts.nodes, dir);
+    const spec = await freeSpec(opts.nodes, dir, opts.nodeArgs ?? []);
     opts.onProgress?.(`starting ${spec.nodes} nodes and the proxy on ${spec.host}:${spec.basePort}..${spec.basePort + spec.nodes - 1}, proxy :${spec.proxyPort}`);
     sup = await Supervisor.start({
       spec, cliEntry: CLI_ENTRY, readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
@@ -84,7 +86,7 @@ async function startOnce(opts: FreshOptions): Promise<ScenarioCluster> {
     const ready = await waitReady(sup, opts.onProgress);
     if (ready.phase !== 'ready') throw new SupervisorError('NOT_READY', `the fresh cluster did not become ready: ${ready.error ?? ready.detail}`);
     adapter = new SupervisorAdapter(dir);
-    const summary = `${spec.nodes} nodes on ${spec.host}:${spec.basePort}..${spec.basePort + spec.nodes - 1}, proxy :${spec.proxyPort}, ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    const summary = `${spec.nodes} nodes on ${spec.host}:${spec.basePort}..${spec.basePort + spec.nodes - 1}, proxy :${spec.proxyPort}, ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${spec.nodeArgs.length > 0 ? ` (nodes run with ${spec.nodeArgs.join(' ')})` : ''}`;
     return { mode: 'fresh', adapter, dir, nodes: spec.nodes, summary, teardown };
   } catch (err) {
     await teardown();
@@ -104,11 +106,11 @@ export async function attachCluster(dir: string): Promise<ScenarioCluster> {
 }
 
 /** A spec on ports free right now: a block for the nodes, one more for the proxy outside it. */
-async function freeSpec(nodes: number, dir: string): Promise<ClusterSpec> {
+async function freeSpec(nodes: number, dir: string, nodeArgs: readonly string[]): Promise<ClusterSpec> {
   const basePort = await freePortBlock(nodes, CLUSTER_DEFAULTS.host);
   let proxyPort = await freePort(CLUSTER_DEFAULTS.host);
   while (proxyPort >= basePort && proxyPort < basePort + nodes) proxyPort = await freePort(CLUSTER_DEFAULTS.host);
-  return validateClusterSpec({ nodes, basePort, proxyPort, dir, host: CLUSTER_DEFAULTS.host, nodeArgs: [] });
+  return validateClusterSpec({ nodes, basePort, proxyPort, dir, host: CLUSTER_DEFAULTS.host, nodeArgs });
 }
 
 /** Follow the supervisor's readiness (leader elected, a write committed), reporting each phase. */

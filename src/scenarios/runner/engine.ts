@@ -155,7 +155,8 @@ export class ScenarioRun {
     // A backstop for a step that hangs past its deadline (every step watches its own deadline; this
     // catches a supervisor call that does not return).
     const hung = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StepFailure(expectedOf(step), `no result within ${formatDuration(step.within)}`)), step.within + grace);
+      const m = hungMessage(step);
+      timer = setTimeout(() => reject(new StepFailure(m.expected, m.seen)), step.within + grace);
     });
     try {
       return await Promise.race([this.#execute(step, a), hung]);
@@ -233,6 +234,17 @@ export class ScenarioRun {
 /** A generic expectation, for failures that did not come with one. */
 function expectedOf(step: Step): string {
   return `${describeStep(step)} to succeed`;
+}
+
+/** What a step that never returned was doing (the backstop's message). */
+function hungMessage(step: Exclude<Step, { kind: 'load' }>): { expected: string; seen: string } {
+  const within = formatDuration(step.within);
+  switch (step.kind) {
+    case 'kill': case 'start': case 'stop': case 'restart': case 'pause': case 'resume':
+      return { expected: `${describeStep(step)} done within ${within}`, seen: `the supervisor had not finished after ${within} (see \`raft-sup logs\` for the process)` };
+    default:
+      return { expected: expectedOf(step), seen: `no result within ${within}` };
+  }
 }
 
 /** Every key a scenario names (steps, awaits, loads), for reading initial values on an attached cluster. */

@@ -80,6 +80,12 @@ function replayCommand(s: Scenario, seed: number, source: ClusterSource): string
   const file = resolve(s.file);
   const builtin = file === resolve(BUILTIN_DIR, `${s.name}.yaml`) && file.startsWith(resolve(BUILTIN_DIR) + sep);
   const what = builtin ? s.name : s.file;
-  const attach = source.kind === 'attach' ? ` --attach --dir ${source.dir}` : '';
-  return `raft-sup scenario ${what} --seed ${seed}${attach}`;
+  const attach = source.kind === 'attach' ? ` --attach --dir ${quote(source.dir)}` : '';
+  const planted = source.kind === 'fresh' && source.nodeArgs !== undefined && source.nodeArgs.length > 0 ? ` ${source.nodeArgs.join(' ')}` : '';
+  return `raft-sup scenario ${quote(what)} --seed ${seed}${attach}${planted}`;
+}
+
+/** A path as a shell word (quoted only when it needs to be). */
+function quote(word: string): string {
+  return /^[\w./@:+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

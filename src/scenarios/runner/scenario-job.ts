@@ -12,7 +12,7 @@ import { describeError } from './step-failure.js';
 
 /** Where the cluster comes from: the real ones, or (tests) an adapter made on the spot. */
 export type ClusterSource =
-  | { readonly kind: 'fresh'; readonly readyTimeoutMs?: number; readonly stopGraceMs?: number; readonly tmpRoot?: string }
+  | { readonly kind: 'fresh'; readonly readyTimeoutMs?: number; readonly stopGraceMs?: number; readonly tmpRoot?: string; readonly nodeArgs?: readonly string[] }
   | { readonly kind: 'attach'; readonly dir: string }
   | { readonly kind: 'custom'; readonly open: (scenario: Scenario) => Promise<ScenarioCluster | CustomCluster> };
 
@@ -165,6 +165,7 @@ export class ScenarioJob {
         ...(src.readyTimeoutMs !== undefined ? { readyTimeoutMs: src.readyTimeoutMs } : {}),
         ...(src.stopGraceMs !== undefined ? { stopGraceMs: src.stopGraceMs } : {}),
         ...(src.tmpRoot !== undefined ? { tmpRoot: src.tmpRoot } : {}),
+        ...(src.nodeArgs !== undefined ? { nodeArgs: src.nodeArgs } : {}),
       });
     } else if (src.kind === 'attach') {
       this.#cluster = await attachCluster(src.dir);
