@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KvClient } from '../client/index.js';
 import { UsageError } from '../shared/cli-errors.js';
 import { attachCluster, startFreshCluster, type BenchCluster } from './cluster.js';
@@ -90,8 +91,8 @@ export async function measure(cluster: BenchCluster, o: BenchOptions, progress: 
     workload: o.workload, target: o.target, clients: o.clients, warmupMs: o.warmupMs, durationMs: o.durationMs, keys: o.keys, valueSize: o.valueSize,
     cluster: { fresh: cluster.owned, nodes: cluster.nodeIds.length },
   };
-  const st = await cluster.status();
-  if (st.leader === null) throw new UsageError(`the cluster in ${cluster.dir} has no leader right now; check \`raft-sup status\``);
+  const leader = await awaitLeader(cluster, 15_000, signal);
+  if (leader === null) throw new UsageError(`the cluster in ${cluster.dir} has had no leader for 15 s; check \`raft-sup status\``);
   const proxy = new KvClient(cluster.proxyUrl, { connections: o.clients, timeoutMs: OP_TIMEOUT_MS });
   const nodeClients = new Map(cluster.nodeIds.map((id) => [cluster.nodeUrl(id), new KvClient(cluster.nodeUrl(id), { connections: o.clients, timeoutMs: OP_TIMEOUT_MS })]));
   try {
@@ -110,7 +111,7 @@ export async function measure(cluster: BenchCluster, o: BenchOptions, progress: 
         failover: { rounds: f.rounds, medianMs: f.medianMs, maxMs: f.maxMs, minMs: f.minMs, kills: f.kills },
       };
     }
-    const leaderUrl = cluster.nodeUrl(st.leader);
+    const leaderUrl = cluster.nodeUrl(leader);
     const target: OpTarget = o.target === 'proxy' ? fixedTarget(proxy) : leaderTarget(nodeClients, leaderUrl);
     if (o.workload !== 'write') {
       progress.live(`writing the ${o.keys.toLocaleString('en-US')} keys the reads will find…`);
@@ -152,6 +153,17 @@ export async function measure(cluster: BenchCluster, o: BenchOptions, progress: 
     };
   } finally {
     await Promise.all([proxy.close(), ...[...nodeClients.values()].map((c) => c.close())]);
+  }
+}
+
+/** The leader's id once one is elected (an election may be running right now), or null after `ms`. */
+async function awaitLeader(cluster: BenchCluster, ms: number, signal?: AbortSignal): Promise<number | null> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const st = await cluster.status();
+    if (st.leader !== null) return st.leader;
+    if (performance.now() > deadline || signal?.aborted === true) return null;
+    await sleep(50);
   }
 }
 
