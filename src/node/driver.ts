@@ -66,6 +66,9 @@ interface QueuedProposal {
   timer: NodeJS.Timeout;
 }
 
+/** Ticks owed to the core beyond which missed ticks are dropped (see #onTimer). */
+const MAX_PENDING_TICKS = 2;
+
 /** Messages whose receipt promises that our state is durable: they wait for the fsync. */
 const AFTER_PERSIST = new Set<Message['type']>(['VoteResp', 'AppResp']);
 
@@ -267,8 +270,12 @@ export class NodeDriver {
   #onTimer(): void {
     const due = Math.floor((performance.now() - this.#tickOrigin) / this.#o.tickMs);
     if (due <= this.#ticksIssued) return;
-    // After a long stall (SIGSTOP, swap) deliver at most two election timeouts' worth of ticks.
-    this.#pendingTicks = Math.min(this.#pendingTicks + (due - this.#ticksIssued), 2 * this.#o.electionTick);
+    // Ticks this process could not take — it was descheduled on a busy machine, SIGSTOPped, or its
+    // loop sat in a slow fsync — are dropped, not delivered in a burst (Go's time.Ticker does the
+    // same for etcd). A starved node's clock slows down instead of jumping ahead, so it does not call
+    // an election, or as a leader step down for lack of answers to heartbeats it never sent, because
+    // *it* stalled. The clock is still monotonic (rule 23): ticks are counted, never invented.
+    this.#pendingTicks = Math.min(this.#pendingTicks + (due - this.#ticksIssued), MAX_PENDING_TICKS);
     this.#ticksIssued = due;
     this.#kick();
   }
