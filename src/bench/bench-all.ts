@@ -6,7 +6,9 @@
 // counts only its own writes.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../shared/cli-errors.js';
 import { measureCatchUp } from './catch-up.js';
@@ -89,7 +91,9 @@ function loadOptions(o: BenchAllOptions, workload: Workload, target: BenchTarget
 }
 
 function rateFigure(name: FigureName, label: string, r: Awaited<ReturnType<typeof measure>>, target: string, check: Check, etcd: string): Figure {
-  const cpu = r.cpu?.msPerOp == null ? '' : `; CPU ${r.cpu.msPerOp.toFixed(3)} ms/op`;
+  // How much of the machine the cluster got, and what that CPU cost per operation would allow on two
+  // free cores (an estimate: on a busy machine CPU per operation is itself inflated).
+  const cpu = r.cpu?.msPerOp == null ? '' : `; CPU ${r.cpu.msPerOp.toFixed(2)} ms/op on ${r.cpu.totalCores.toFixed(2)} cores (≈${formatRate(2000 / r.cpu.msPerOp)} if CPU-bound on 2 free cores)`;
   const errs = r.errorCount > 0 ? `; ${r.errorCount} errors` : '';
   const lc = r.leaderChanges.length > 0 ? `; ${r.leaderChanges.length} leader change(s)` : '';
   return {
@@ -211,11 +215,17 @@ export async function runBenchAll(o: BenchAllOptions, io: BenchIo): Promise<numb
   if (want('memory')) {
     const label = `node RSS after ${formatInt(o.memoryWrites)} writes`;
     let mc: BenchCluster | undefined;
+    let memLogDir: string | undefined;
     try {
       progress.live('starting a fresh cluster for the memory figure…');
-      mc = await startFreshCluster({ nodes: 3 });
-      const r = await measureMemory(mc, { writes: o.memoryWrites, clients: o.clients, keys: 10_000, valueSize: 100, onStatus: (t) => progress.live(t), signal: io.signal });
-      const per = Object.entries(r.rssAfter).map(([n, b]) => `${n} ${formatMb(b)}`).join(', ');
+      memLogDir = await mkdtemp(join(tmpdir(), 'rs-bench-mem-'));
+      mc = await startFreshCluster({ nodes: 3, memLogDir });
+      const r = await measureMemory(mc, { writes: o.memoryWrites, clients: o.clients, keys: 10_000, valueSize: 100, onStatus: (t) => progress.live(t), signal: io.signal, memLogDir });
+      // RSS split into what V8's heap holds (live objects / reserved) and buffers outside it.
+      const per = Object.entries(r.rssAfter).map(([n, b]) => {
+        const u = r.usage[n];
+        return u ? `${n} ${formatMb(b)} (heap ${formatMb(u.heapUsed)} used of ${formatMb(u.heapTotal)}, external ${formatMb(u.external)})` : `${n} ${formatMb(b)}`;
+      }).join(', ');
       emit({
         name: 'memory', label, value: r.maxNodeRss, unit: 'bytes', shown: formatMb(r.maxNodeRss), target: '< 150 MB', met: r.maxNodeRss < 150e6, etcd: '-',
         detail: `${per} (started at ${formatMb(Math.max(0, ...Object.values(r.rssBefore)))}); ${formatInt(r.keys)} keys; ${formatRate(r.writesPerSecond)}${r.failedWrites ? `; ${r.failedWrites} failed` : ''}${o.memoryWrites < 1_000_000 ? '; target is for 1,000,000 writes (--memory-writes 1000000)' : ''}`,
@@ -225,6 +235,7 @@ export async function runBenchAll(o: BenchAllOptions, io: BenchIo): Promise<numb
     } finally {
       progress.live('stopping the memory cluster…');
       await mc?.shutdown();
+      if (memLogDir !== undefined) await rm(memLogDir, { recursive: true, force: true });
       progress.clear();
     }
   }

@@ -35,12 +35,14 @@ export interface FreshClusterOptions {
   nodeArgs?: readonly string[];
   /** Profile every child's CPU into DIR (written when they stop; see cpu-profile-preload.ts). */
   profileDir?: string | undefined;
+  /** Log every child's process.memoryUsage() each second into DIR/mem.<pid>.jsonl. */
+  memLogDir?: string | undefined;
   readyTimeoutMs?: number;
 }
 
 /** The compiled CLI the children run (dist/src/cli/main.js). */
 const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-const PRELOAD = pathToFileURL(fileURLToPath(new URL('./cpu-profile-preload.js', import.meta.url))).href;
+const PRELOAD = pathToFileURL(fileURLToPath(new URL('./diagnostics-preload.js', import.meta.url))).href;
 
 /** Starts a cluster and waits until a leader is elected and a write committed. Throws SupervisorError. */
 export async function startFreshCluster(o: FreshClusterOptions): Promise<BenchCluster> {
@@ -52,18 +54,23 @@ export async function startFreshCluster(o: FreshClusterOptions): Promise<BenchCl
   };
   // Children inherit our environment (ChildSpec.env only adds to it), so what is set here reaches
   // every node and the proxy — including nodes restarted during a failover run. Node 20 refuses
-  // --cpu-prof in NODE_OPTIONS, hence a preload that runs the same profiler (cpu-profile-preload.ts).
-  const saved = { nodeOptions: process.env.NODE_OPTIONS, dir: process.env.RAFT_SUP_CPU_PROF_DIR };
+  // --cpu-prof in NODE_OPTIONS, hence a preload that runs the profiler (diagnostics-preload.ts).
+  const diag: [string, string | undefined][] = [
+    ['RAFT_SUP_CPU_PROF_DIR', o.profileDir === undefined ? undefined : resolve(o.profileDir)],
+    ['RAFT_SUP_MEM_LOG_DIR', o.memLogDir === undefined ? undefined : resolve(o.memLogDir)],
+  ];
+  const wanted = diag.filter(([, v]) => v !== undefined);
+  const saved = new Map(['NODE_OPTIONS', ...diag.map(([k]) => k)].map((k) => [k, process.env[k]]));
   const restoreEnv = (): void => {
-    if (o.profileDir === undefined) return;
-    for (const [k, v] of [['NODE_OPTIONS', saved.nodeOptions], ['RAFT_SUP_CPU_PROF_DIR', saved.dir]] as const) {
+    if (wanted.length === 0) return;
+    for (const [k, v] of saved) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
   };
-  if (o.profileDir !== undefined) {
-    process.env.NODE_OPTIONS = `${saved.nodeOptions ?? ''} --import=${PRELOAD}`.trim();
-    process.env.RAFT_SUP_CPU_PROF_DIR = resolve(o.profileDir);
+  if (wanted.length > 0) {
+    process.env.NODE_OPTIONS = `${saved.get('NODE_OPTIONS') ?? ''} --import=${PRELOAD}`.trim();
+    for (const [k, v] of wanted) process.env[k] = v;
   }
   let sup: Supervisor;
   try {

@@ -2,6 +2,8 @@
 // stays small and what grows is what should not — the log, sessions, caches), then the resident set
 // size of every node. A leak shows as RSS growing with N; a healthy node levels off after its first
 // snapshots and compactions.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KvClient } from '../client/index.js';
 import type { BenchCluster } from './cluster.js';
 import { runCounted } from './load.js';
@@ -18,6 +20,26 @@ export interface MemoryResult {
   /** Largest node RSS after the writes (bytes). */
   maxNodeRss: number;
   writesPerSecond: number;
+  /** name → the node's last process.memoryUsage() (when the cluster logs it: memLogDir). */
+  usage: Record<string, MemoryUsageLine>;
+}
+
+export interface MemoryUsageLine {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** The last line of DIR/mem.<pid>.jsonl (diagnostics-preload.ts), or undefined. */
+export function lastMemoryLine(dir: string, pid: number): MemoryUsageLine | undefined {
+  try {
+    const lines = readFileSync(join(dir, `mem.${pid}.jsonl`), 'utf8').trimEnd().split('\n');
+    return JSON.parse(lines[lines.length - 1] ?? '') as MemoryUsageLine;
+  } catch {
+    return undefined;
+  }
 }
 
 function nodeRss(pids: ReadonlyMap<string, number>): Record<string, number> {
@@ -31,7 +53,7 @@ function nodeRss(pids: ReadonlyMap<string, number>): Record<string, number> {
 
 export async function measureMemory(
   cluster: BenchCluster,
-  o: { writes: number; clients: number; keys: number; valueSize: number; onStatus?: (t: string) => void; signal?: AbortSignal },
+  o: { writes: number; clients: number; keys: number; valueSize: number; onStatus?: (t: string) => void; signal?: AbortSignal; memLogDir?: string },
 ): Promise<MemoryResult> {
   const st = await cluster.status();
   const pids = new Map<string, number>();
@@ -60,7 +82,16 @@ export async function measureMemory(
   }
   const seconds = (performance.now() - t0) / 1000;
   const rssAfter = nodeRss(pids);
+  const usage: Record<string, MemoryUsageLine> = {};
+  if (o.memLogDir !== undefined) {
+    await new Promise((r) => setTimeout(r, 1100)); // one more line after the last write
+    for (const [name, pid] of pids) {
+      const u = lastMemoryLine(o.memLogDir, pid);
+      if (u) usage[name] = u;
+    }
+  }
   return {
+    usage,
     writes: o.writes,
     failedWrites: failed,
     keys: o.keys,

@@ -1,5 +1,7 @@
-// Preloaded into every node and proxy of a `bench --profile DIR` cluster through
-// NODE_OPTIONS=--import (Node 20 refuses --cpu-prof there). V8's sampling profiler starts on the
+// Preloaded into every node and proxy of a benchmark cluster through NODE_OPTIONS=--import when a
+// diagnostic is asked for; does nothing otherwise.
+//
+// CPU profile (`bench --profile DIR`; Node 20 refuses --cpu-prof in NODE_OPTIONS): V8's sampling profiler starts on the
 // first SIGUSR2 — the benchmark sends it when its measured window opens, so start-up (loading code
 // is seconds of CPU on a busy machine) and the warm-up do not drown the steady state — and
 // CPU.<time>.<pid>.cpuprofile (what --cpu-prof would write) lands in $RAFT_SUP_CPU_PROF_DIR when the
@@ -8,7 +10,7 @@
 // serialises the profile, which is why it happens only at exit (a stop mid-run stalls the node long
 // enough to cost it its leadership).
 import { Session } from 'node:inspector';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.env.RAFT_SUP_CPU_PROF_DIR;
@@ -38,4 +40,19 @@ if (dir !== undefined && dir !== '') {
     started = true;
     session.post('Profiler.start');
   });
+}
+
+// Memory (bench-all's memory figure): every second, one JSON line of process.memoryUsage() into
+// $RAFT_SUP_MEM_LOG_DIR/mem.<pid>.jsonl, so RSS can be split into V8 heap, buffers and the rest.
+const memDir = process.env.RAFT_SUP_MEM_LOG_DIR;
+if (memDir !== undefined && memDir !== '') {
+  const file = join(memDir, `mem.${process.pid}.jsonl`);
+  const timer = setInterval(() => {
+    try {
+      appendFileSync(file, `${JSON.stringify({ t: Date.now(), ...process.memoryUsage() })}\n`);
+    } catch {
+      /* diagnostics never fail the process */
+    }
+  }, 1000);
+  timer.unref();
 }
