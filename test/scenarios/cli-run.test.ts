@@ -48,12 +48,14 @@ test('a failing step: exit 1, the failure block with the status table, later ste
   assert.match(out, /^ {4}node-\d +- +crashed \(SIGKILL\)/m);
   assert.match(out, /^ {2}seed 42 · replay: raft-sup scenario .*wrong-read\.yaml --seed 42$/m);
   assert.match(out, /^✖ wrong-read: failed at step 3 of 4 in [\d.]+ s \(seed 42\)$/m);
-  assert.match(out, /^report: .*wrong-read\.json, .*junit\.xml$/m);
+  assert.match(out, /^report: .*wrong-read\.json, .*junit\.xml, .*wrong-read\.log$/m);
+  assert.match(readFileSync(join(report, 'wrong-read.log'), 'utf8'), /^\d\d:\d\d:\d\d node-1 +│ /m, 'the cluster\'s log is kept with the report');
 
   const mine = new Set<number>();
   const json = JSON.parse(readFileSync(join(report, 'wrong-read.json'), 'utf8')) as ScenarioResult;
   assert.deepEqual(json.steps.map((x) => x.status), ['passed', 'passed', 'failed', 'skipped']);
   assert.equal(json.cluster.mode, 'fresh');
+  assert.equal(json.log, join(report, 'wrong-read.log'));
   for (const p of json.steps[2]?.failure?.status?.processes ?? []) if (p.pid != null) mine.add(p.pid);
   for (const p of mine) seen.add(p);
   assert.equal(mine.size, 3, 'the status at the failure names the running processes');

@@ -1,14 +1,16 @@
 // `raft-sup scenario NAME|FILE [--attach [--dir D]] [--report DIR] [--seed N]`, `scenario list`,
 // `scenario all`: YAML scenarios as live checklists against a fresh cluster (or the running one).
 // Every file is parsed before anything starts: a malformed one is exit 2 with file:line and a code frame.
-import { mkdirSync } from 'node:fs';
+// The scenarios area (listr2, the YAML parser, the runner) is imported only when this command runs:
+// every node and proxy process starts through the same CLI entry and should not pay for it.
+import { existsSync, mkdirSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import {
-  builtinNames, exitCodeOf, formatScenarioError, listBuiltins, loadScenario, RENDERER_CHOICES, runScenarios, ScenarioError,
-  writeReports, type RendererChoice, type Scenario,
-} from '../../scenarios/index.js';
+import type { RendererChoice, Scenario } from '../../scenarios/index.js';
 import { UsageError } from '../../shared/index.js';
 import { DEFAULT_DIR, parseIntFlag, SupervisorClient } from '../../supervisor/index.js';
+
+/** RENDERER_CHOICES of the runner, spelled here so registering the command loads nothing of it. */
+const RENDERERS = ['auto', 'default', 'simple', 'verbose', 'silent'] satisfies RendererChoice[];
 
 interface ScenarioFlags { attach?: boolean; dir?: string; report?: string; seed?: string; renderer: string; unsafeStaleReads?: boolean }
 
@@ -19,10 +21,10 @@ export function register(program: Command): void {
     .argument('<scenario>', 'a built-in name (leader-crash), a .yaml file, `list` or `all`')
     .option('--attach', 'run against the cluster already running (raft-sup up -d) and leave it running')
     .option('--dir <dir>', `with --attach: state dir of that cluster (default ${DEFAULT_DIR})`)
-    .option('--report <dir>', 'write <name>.json per scenario and junit.xml (one testcase per step) into this dir')
+    .option('--report <dir>', 'write <name>.json per scenario, junit.xml (one testcase per step) and each fresh cluster\'s <name>.log into this dir')
     .option('--seed <n>', 'seed for every random choice (which follower, load values); printed on failure to replay a run')
     .option('--unsafe-stale-reads', 'plant the original project\'s bug in the fresh cluster\'s nodes (reads from local state) to see a scenario catch it')
-    .addOption(new Option('--renderer <name>', 'checklist style: live on a terminal, plain lines otherwise').choices(RENDERER_CHOICES as string[]).default('auto'))
+    .addOption(new Option('--renderer <name>', 'checklist style: live on a terminal, plain lines otherwise').choices(RENDERERS).default('auto'))
     .addHelpText('after', [
       '',
       'Exit codes: 0 every step passed, 1 a step failed, 2 bad file or environment, 130 interrupted.',
@@ -40,6 +42,7 @@ export function register(program: Command): void {
 }
 
 async function scenarioCommand(what: string, flags: ScenarioFlags): Promise<number> {
+  const { builtinNames, exitCodeOf, formatScenarioError, loadScenario, runScenarios, ScenarioError, writeReports } = await import('../../scenarios/index.js');
   if (what === 'list') return listCommand();
   if (flags.unsafeStaleReads === true && flags.attach === true) {
     throw new UsageError('--unsafe-stale-reads plants a bug in the nodes of a fresh cluster; it cannot change a cluster you --attach to');
@@ -83,14 +86,18 @@ async function scenarioCommand(what: string, flags: ScenarioFlags): Promise<numb
   process.on('SIGTERM', onSignal);
   try {
     const results = await runScenarios(scenarios, {
-      source: flags.attach === true ? { kind: 'attach', dir } : { kind: 'fresh', ...(flags.unsafeStaleReads === true ? { nodeArgs: ['--unsafe-stale-reads'] } : {}) },
+      source: flags.attach === true ? { kind: 'attach', dir } : {
+        kind: 'fresh',
+        ...(flags.unsafeStaleReads === true ? { nodeArgs: ['--unsafe-stale-reads'] } : {}),
+        ...(flags.report !== undefined ? { logsTo: flags.report } : {}),
+      },
       renderer: flags.renderer as RendererChoice,
       signal: ac.signal,
       summary: what === 'all',
       ...(seed !== undefined ? { seed } : {}),
     });
     if (flags.report !== undefined) {
-      const written = writeReports(flags.report, results);
+      const written = [...writeReports(flags.report, results), ...results.flatMap((r) => (r.log !== undefined && existsSync(r.log) ? [r.log] : []))];
       process.stdout.write(`report: ${written.join(', ')}\n`);
     }
     return exitCodeOf(results);
@@ -101,6 +108,7 @@ async function scenarioCommand(what: string, flags: ScenarioFlags): Promise<numb
 }
 
 async function listCommand(): Promise<number> {
+  const { formatScenarioError, listBuiltins, ScenarioError } = await import('../../scenarios/index.js');
   let list;
   try {
     list = await listBuiltins();

@@ -6,7 +6,10 @@
 // - verbose: plain lines with every title change (on request).
 // - silent: nothing (tests, and `--report` users who only want the files).
 
-import { ListrLogger, PRESET_TIMER, ProcessOutput, type ListrBaseClassOptions } from 'listr2';
+import type { ListrBaseClassOptions } from 'listr2';
+
+/** listr2 is loaded when a checklist runs, not with the scenarios area (every CLI process imports it). */
+export type ListrModule = typeof import('listr2');
 
 export type RendererChoice = 'auto' | 'default' | 'simple' | 'verbose' | 'silent';
 export const RENDERER_CHOICES: readonly RendererChoice[] = ['auto', 'default', 'simple', 'verbose', 'silent'];
@@ -25,7 +28,8 @@ export function pickRenderer(choice: RendererChoice, isTTY: boolean, env: Readon
  */
 // The options are built per renderer; listr's generics cannot follow a runtime choice, hence `any`.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function listrOptions(renderer: Renderer, out: NodeJS.WriteStream, nested: boolean): ListrBaseClassOptions<any, any, any> {
+export function listrOptions(listr: ListrModule, renderer: Renderer, out: NodeJS.WriteStream, nested: boolean): ListrBaseClassOptions<any, any, any> {
+  const { ListrLogger, PRESET_TIMER, ProcessOutput } = listr;
   const common = { registerSignalListeners: false, exitOnError: true, fallbackRendererCondition: false, silentRendererCondition: renderer === 'silent' } as const;
   if (renderer === 'default') {
     return {

@@ -5,12 +5,12 @@
 //   child stopped, the dir deleted), on success, failure and Ctrl+C alike.
 // - attached (`--attach [--dir D]`): the cluster `raft-sup up -d` started; left running.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CLUSTER_DEFAULTS, freePort, freePortBlock, Supervisor, SupervisorError, validateClusterSpec, type ClusterSpec, type ReadyState,
+  CLUSTER_DEFAULTS, CLUSTER_LOG, freePort, logsDir, freePortBlock, Supervisor, SupervisorError, validateClusterSpec, type ClusterSpec, type ReadyState,
 } from '../../supervisor/index.js';
 import { SupervisorAdapter } from './supervisor-adapter.js';
 
@@ -42,6 +42,8 @@ export interface FreshOptions {
   readonly tmpRoot?: string;
   /** Extra flags for every node (`--unsafe-stale-reads` plants the original's bug, to see a scenario catch it). */
   readonly nodeArgs?: readonly string[];
+  /** Copy the cluster's log (every process's output, prefixed) here before the state dir is deleted. */
+  readonly saveLogTo?: string;
 }
 
 /** Startup attempts: a port found free can be taken before a node binds it; then try other ports. */
@@ -72,6 +74,12 @@ async function startOnce(opts: FreshOptions): Promise<ScenarioCluster> {
     torn ??= (async () => {
       await adapter?.close();
       await sup?.down();
+      if (opts.saveLogTo !== undefined) {
+        try {
+          mkdirSync(dirname(opts.saveLogTo), { recursive: true });
+          copyFileSync(join(logsDir(dir), CLUSTER_LOG), opts.saveLogTo);
+        } catch { /* no log yet (the cluster never started): nothing to keep */ }
+      }
       rmSync(dir, { recursive: true, force: true });
     })();
     return torn;

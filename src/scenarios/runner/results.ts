@@ -57,6 +57,8 @@ export interface ScenarioResult {
   readonly error?: string;
   /** The command that replays the same choices. */
   readonly replay: string;
+  /** The fresh cluster's log (every process's output), kept with `--report`. */
+  readonly log?: string;
 }
 
 /** Exit code of a set of results (SPEC): 0 all passed, 1 a step failed, 2 environment, 130 interrupted. */

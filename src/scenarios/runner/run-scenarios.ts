@@ -4,7 +4,7 @@
 // happened, then print the failure blocks and the verdict.
 
 import { resolve, sep } from 'node:path';
-import { Listr, type ListrTask } from 'listr2';
+import type { ListrTask } from 'listr2';
 import { BUILTIN_DIR } from '../scenario-files.js';
 import type { Scenario } from '../types.js';
 import { listrOptions, pickRenderer, type RendererChoice } from './checklist.js';
@@ -60,7 +60,8 @@ export async function runScenarios(scenarios: readonly Scenario[], opts: RunScen
     tasks = job?.tasks(false) ?? [];
   }
   try {
-    await new Listr(tasks, listrOptions(renderer, out, nested)).run();
+    const listr = await import('listr2');
+    await new listr.Listr(tasks, listrOptions(listr, renderer, out, nested)).run();
   } catch {
     // Every task reports its own failure; the results below say what happened.
   } finally {

@@ -1,6 +1,7 @@
 // One scenario from cluster to verdict, as checklist tasks: get a cluster (fresh or attached), run
 // each step through the engine, tear the cluster down (always), and assemble the ScenarioResult.
 
+import { join } from 'node:path';
 import type { ListrTask } from 'listr2';
 import { SupervisorError } from '../../supervisor/index.js';
 import type { Scenario } from '../types.js';
@@ -12,7 +13,12 @@ import { describeError } from './step-failure.js';
 
 /** Where the cluster comes from: the real ones, or (tests) an adapter made on the spot. */
 export type ClusterSource =
-  | { readonly kind: 'fresh'; readonly readyTimeoutMs?: number; readonly stopGraceMs?: number; readonly tmpRoot?: string; readonly nodeArgs?: readonly string[] }
+  | {
+    readonly kind: 'fresh'; readonly readyTimeoutMs?: number; readonly stopGraceMs?: number; readonly tmpRoot?: string;
+    readonly nodeArgs?: readonly string[];
+    /** Keep each cluster's log as `<dir>/<scenario>.log` (the state dir itself is deleted). */
+    readonly logsTo?: string;
+  }
   | { readonly kind: 'attach'; readonly dir: string }
   | { readonly kind: 'custom'; readonly open: (scenario: Scenario) => Promise<ScenarioCluster | CustomCluster> };
 
@@ -153,7 +159,13 @@ export class ScenarioJob {
       cluster: { mode: this.#opts.source.kind === 'attach' ? 'attached' : 'fresh', nodes: c?.nodes ?? s.cluster.nodes, dir: c?.dir ?? null },
       steps, replay: this.#opts.replay,
     };
-    return this.#error === undefined ? out : { ...out, error: this.#error };
+    const src = this.#opts.source;
+    const withLog = src.kind === 'fresh' && src.logsTo !== undefined && this.#cluster !== null ? { ...out, log: this.#logPath(src.logsTo) } : out;
+    return this.#error === undefined ? withLog : { ...withLog, error: this.#error };
+  }
+
+  #logPath(dir: string): string {
+    return join(dir, `${this.scenario.name}.log`);
   }
 
   async #setUp(progress: (text: string) => void): Promise<void> {
@@ -166,6 +178,7 @@ export class ScenarioJob {
         ...(src.stopGraceMs !== undefined ? { stopGraceMs: src.stopGraceMs } : {}),
         ...(src.tmpRoot !== undefined ? { tmpRoot: src.tmpRoot } : {}),
         ...(src.nodeArgs !== undefined ? { nodeArgs: src.nodeArgs } : {}),
+        ...(src.logsTo !== undefined ? { saveLogTo: this.#logPath(src.logsTo) } : {}),
       });
     } else if (src.kind === 'attach') {
       this.#cluster = await attachCluster(src.dir);
