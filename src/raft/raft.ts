@@ -312,7 +312,9 @@ export class Raft {
   // Internals shared with leader.ts / follower.ts / reads.ts
 
   send(m: DistributiveOmit<Message, 'from' | 'term'> & { term?: number }): void {
-    this.msgs.push({ ...m, from: this.id, term: m.term ?? this.term } as Message);
+    // Defaults first, then the message's own fields (a vote answer may carry another term). Adding
+    // keys after a spread is several times slower in V8; this is the core's hottest line.
+    this.msgs.push({ from: this.id, term: this.term, ...m } as Message);
   }
 
   becomeFollower(term: number, leader: NodeId): void {
