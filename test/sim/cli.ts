@@ -1,11 +1,16 @@
 // `npm run sim -- --seeds N --first-seed S [--nodes 3|5] [--ticks T] [--bug NAME] [--trace]`:
 // runs N seeded simulations, prints progress, every failure with its replay command, and the rate.
+// With --jobs J (default: every core) the seeds are split into J contiguous slices, each run by a
+// child process of this same script; failures and the replay commands are the same either way.
 import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { BUG_NAMES, describeParams, drawParams, type BugName } from './params.js';
 import { replayCommand } from './replay.js';
 import { DEFAULT_TICKS, runSimulation, type SimResult } from './simulation.js';
 
-const USAGE = 'usage: npm run sim -- --seeds N [--first-seed S] [--nodes 3|5] [--ticks T] [--bug NAME] [--trace]';
+const USAGE = 'usage: npm run sim -- --seeds N [--first-seed S] [--nodes 3|5] [--ticks T] [--bug NAME] [--trace] [--jobs J]';
 
 interface CliArgs {
   seeds: number;
@@ -14,6 +19,7 @@ interface CliArgs {
   ticks: number | undefined;
   bug: BugName | undefined;
   trace: boolean;
+  jobs: number;
 }
 
 function parse(argv: string[]): CliArgs {
@@ -27,6 +33,7 @@ function parse(argv: string[]): CliArgs {
       ticks: { type: 'string' },
       bug: { type: 'string' },
       trace: { type: 'boolean', default: false },
+      jobs: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -56,10 +63,11 @@ function parse(argv: string[]): CliArgs {
     ticks: values.ticks === undefined ? undefined : int('ticks', values.ticks, 1),
     bug: bug as BugName | undefined,
     trace: values.trace === true,
+    jobs: int('jobs', values.jobs, 1, availableParallelism()),
   };
 }
 
-function main(): number {
+async function main(): Promise<number> {
   let args: CliArgs;
   try {
     args = parse(process.argv.slice(2));
@@ -67,6 +75,12 @@ function main(): number {
     console.error(`sim: ${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
     return 2;
   }
+  const jobs = Math.min(args.jobs, args.seeds);
+  if (jobs > 1 && !args.trace) return runInParallel(args, jobs);
+  return runHere(args);
+}
+
+function runHere(args: CliArgs): number {
   const ticks = args.ticks ?? DEFAULT_TICKS;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -109,8 +123,59 @@ function main(): number {
   return failures.length > 0 ? 1 : 0;
 }
 
+/** Splits the seeds into `jobs` contiguous slices, one child process each; prefixes their output. */
+async function runInParallel(args: CliArgs, jobs: number): Promise<number> {
+  const t0 = performance.now();
+  const script = fileURLToPath(import.meta.url);
+  const per = Math.ceil(args.seeds / jobs);
+  console.log(`sim: ${args.seeds} seed(s) from ${args.firstSeed} in ${jobs} parallel jobs`);
+  const runs: Promise<{ code: number; failing: string[]; ops: number }>[] = [];
+  for (let j = 0; j < jobs; j++) {
+    const first = args.firstSeed + j * per;
+    const count = Math.min(per, args.firstSeed + args.seeds - first);
+    if (count <= 0) continue;
+    const childArgs = [script, '--seeds', String(count), '--first-seed', String(first), '--jobs', '1'];
+    if (args.nodes !== undefined) childArgs.push('--nodes', String(args.nodes));
+    if (args.ticks !== undefined) childArgs.push('--ticks', String(args.ticks));
+    if (args.bug !== undefined) childArgs.push('--bug', args.bug);
+    runs.push(
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+        const failing: string[] = [];
+        let ops = 0;
+        let buf = '';
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (chunk: string) => {
+          buf += chunk;
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl);
+            buf = buf.slice(nl + 1);
+            const f = /^failing seeds: (.*)$/.exec(line);
+            if (f?.[1]) failing.push(...f[1].split(' '));
+            const o = /, (\d+) client ops completed$/.exec(line);
+            if (o?.[1]) ops = Number(o[1]);
+            console.log(`[job ${j + 1}] ${line}`);
+          }
+        });
+        child.on('exit', (code) => resolve({ code: code ?? 1, failing, ops }));
+      }),
+    );
+  }
+  const results = await Promise.all(runs);
+  const failing = results.flatMap((r) => r.failing);
+  const elapsed = performance.now() - t0;
+  console.log(
+    `sim: ${args.seeds} seed(s) in ${jobs} jobs, ${failing.length} failure(s), ${(elapsed / 1000).toFixed(1)} s, ${rate(args.seeds, elapsed)} seeds/min, ` +
+      `${results.reduce((a, r) => a + r.ops, 0)} client ops completed`,
+  );
+  if (failing.length > 0) console.log(`failing seeds: ${failing.join(' ')}`);
+  if (results.some((r) => r.code === 2)) return 2;
+  return failing.length > 0 || results.some((r) => r.code !== 0) ? 1 : 0;
+}
+
 function rate(n: number, ms: number): string {
   return ms > 0 ? Math.round((n * 60_000) / ms).toLocaleString('en-US') : '∞';
 }
 
-process.exitCode = main();
+process.exitCode = await main();
