@@ -35,13 +35,15 @@ test('an unknown built-in suggests the closest name', async () => {
 });
 
 test('--dir without --attach, a bad --seed, and --attach with no cluster running are usage errors (exit 2)', async () => {
-  const dir = await s.run(['scenario', 'leader-crash', '--dir', 'x']);
+  const [dir, seed, attach] = await Promise.all([
+    s.run(['scenario', 'leader-crash', '--dir', 'x']),
+    s.run(['scenario', 'leader-crash', '--seed', 'abc']),
+    s.run(['scenario', 'leader-crash', '--attach', '--dir', `${s.dir}/nothing`]),
+  ]);
   assert.equal(dir.code, 2);
   assert.match(dir.stderr, /--dir only applies with --attach/);
-  const seed = await s.run(['scenario', 'leader-crash', '--seed', 'abc']);
   assert.equal(seed.code, 2);
   assert.match(seed.stderr, /--seed: expected an integer, received "abc"/);
-  const attach = await s.run(['scenario', 'leader-crash', '--attach', '--dir', `${s.dir}/nothing`]);
   assert.equal(attach.code, 2);
   assert.equal(attach.stderr, `raft-sup: no cluster is running in ${s.dir}/nothing; start one with \`raft-sup up -d --dir ${s.dir}/nothing\``);
   assert.deepEqual(s.clusterDirs(), []);

@@ -94,14 +94,23 @@ export class ScenarioJob {
         exitOnError: false,
         task: async (_ctx, task) => {
           const run = this.#run;
-          if (run === null) {
-            const reason = this.#interrupted || this.#opts.signal.aborted ? 'interrupted' : 'the cluster is not available';
+          if (run === null || this.#error !== undefined) {
+            const reason = this.#interrupted || this.#opts.signal.aborted ? 'interrupted' : run === null ? 'the cluster is not available' : 'the runner failed';
             this.#steps[i] = { number: i + 1, kind: step.kind, title: ScenarioRun.title(step), line: step.source.line, status: 'skipped', durationMs: 0, attempts: 0, reason };
             task.skip(reason);
             return;
           }
           this.#progress = (text) => { task.output = text; };
-          const r = await run.runStep(i).finally(() => { this.#progress = undefined; });
+          let r: StepResult;
+          try {
+            r = await run.runStep(i);
+          } catch (err) {
+            // A bug in the runner, not a verdict on the cluster: never let it read as a pass.
+            this.#error ??= `the runner failed at step ${i + 1}: ${describeError(err)}`;
+            throw err;
+          } finally {
+            this.#progress = undefined;
+          }
           this.#steps[i] = r;
           if (r.status === 'skipped') task.skip(r.reason ?? 'skipped');
           else if (r.status === 'interrupted') throw new Error('interrupted (Ctrl+C)');
