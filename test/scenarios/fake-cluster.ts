@@ -185,7 +185,8 @@ export class FakeCluster implements ClusterAdapter {
 /** Resolve after `ms`, or reject with a client-side TIMEOUT (no answer) when the caller's deadline is shorter. */
 function waitOrTimeout(ms: number, timeoutMs: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (timeoutMs < ms) setTimeout(() => reject(new KvError('TIMEOUT', 0, false, `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
-    else setTimeout(resolve, ms);
+    // unref: a request abandoned by an interrupted step must not keep the test process alive.
+    if (timeoutMs < ms) setTimeout(() => reject(new KvError('TIMEOUT', 0, false, `${what}: no answer within ${timeoutMs} ms`)), timeoutMs).unref();
+    else setTimeout(resolve, ms).unref();
   });
 }

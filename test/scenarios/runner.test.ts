@@ -172,3 +172,17 @@ test('an interrupted run marks the running step interrupted and skips the rest',
   assert.ok(first.durationMs < 5000);
   assert.equal((await run.runStep(1)).status, 'skipped');
 });
+
+test('Ctrl+C ends a step at once, even while its request is still in flight', async () => {
+  const { parse, withSteps } = await import('./helpers.js');
+  const { ScenarioRun } = await import('../../src/scenarios/index.js');
+  const cluster = new FakeCluster();
+  cluster.delayMs = 60_000;
+  const ac = new AbortController();
+  const run = new ScenarioRun(parse(withSteps('- put: { key: a, value: b, within: 30s }')), cluster, { seed: 1, signal: ac.signal });
+  const t0 = Date.now();
+  setTimeout(() => ac.abort(), 100);
+  const r = await run.runStep(0);
+  assert.equal(r.status, 'interrupted');
+  assert.ok(Date.now() - t0 < 2000, `it ended ${Date.now() - t0} ms after the start, not after the request`);
+});

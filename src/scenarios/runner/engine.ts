@@ -152,16 +152,21 @@ export class ScenarioRun {
     const a = this.#attempt(deadline, step);
     const grace = this.#opts.graceMs ?? 1_000;
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     // A backstop for a step that hangs past its deadline (every step watches its own deadline; this
-    // catches a supervisor call that does not return).
-    const hung = new Promise<never>((_, reject) => {
+    // catches a supervisor call that does not return), and Ctrl+C ends the step at once instead of
+    // after its in-flight request.
+    const stopped = new Promise<never>((_, reject) => {
       const m = hungMessage(step);
       timer = setTimeout(() => reject(new StepFailure(m.expected, m.seen)), step.within + grace);
+      onAbort = () => reject(new Interrupted());
+      this.#opts.signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      return await Promise.race([this.#execute(step, a), hung]);
+      return await Promise.race([this.#execute(step, a), stopped]);
     } finally {
       clearTimeout(timer);
+      if (onAbort !== undefined) this.#opts.signal.removeEventListener('abort', onAbort);
     }
   }
 
