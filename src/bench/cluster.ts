@@ -37,6 +37,8 @@ export interface FreshClusterOptions {
   profileDir?: string | undefined;
   /** Log every child's process.memoryUsage() each second into DIR/mem.<pid>.jsonl. */
   memLogDir?: string | undefined;
+  /** Write a heap snapshot of a child into DIR when it receives SIGUSR2 (diagnosis). */
+  heapDir?: string | undefined;
   readyTimeoutMs?: number;
 }
 
@@ -58,6 +60,7 @@ export async function startFreshCluster(o: FreshClusterOptions): Promise<BenchCl
   const diag: [string, string | undefined][] = [
     ['RAFT_SUP_CPU_PROF_DIR', o.profileDir === undefined ? undefined : resolve(o.profileDir)],
     ['RAFT_SUP_MEM_LOG_DIR', o.memLogDir === undefined ? undefined : resolve(o.memLogDir)],
+    ['RAFT_SUP_HEAP_DIR', o.heapDir === undefined ? undefined : resolve(o.heapDir)],
   ];
   const wanted = diag.filter(([, v]) => v !== undefined);
   const saved = new Map(['NODE_OPTIONS', ...diag.map(([k]) => k)].map((k) => [k, process.env[k]]));

@@ -25,7 +25,7 @@ export class Progress {
   /** A transient status (rewritten on a terminal, throttled otherwise). */
   live(text: string): void {
     if (this.#tty) {
-      const width = (process.stderr.columns ?? 100) - 1;
+      const width = Math.max(40, (process.stderr.columns || 100) - 1);
       this.#out.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
       this.#liveShown = true;
       return;
