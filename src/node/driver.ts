@@ -66,9 +66,6 @@ interface QueuedProposal {
   timer: NodeJS.Timeout;
 }
 
-/** Ticks owed to the core beyond which missed ticks are dropped (see #onTimer). */
-const MAX_PENDING_TICKS = 2;
-
 /** Messages whose receipt promises that our state is durable: they wait for the fsync. */
 const AFTER_PERSIST = new Set<Message['type']>(['VoteResp', 'AppResp']);
 
@@ -275,7 +272,8 @@ export class NodeDriver {
     // same for etcd). A starved node's clock slows down instead of jumping ahead, so it does not call
     // an election, or as a leader step down for lack of answers to heartbeats it never sent, because
     // *it* stalled. The clock is still monotonic (rule 23): ticks are counted, never invented.
-    this.#pendingTicks = Math.min(this.#pendingTicks + (due - this.#ticksIssued), MAX_PENDING_TICKS);
+    // Up to half an election timeout is caught up (ordinary timer jitter); more is a stall.
+    this.#pendingTicks = Math.min(this.#pendingTicks + (due - this.#ticksIssued), Math.max(2, Math.floor(this.#o.electionTick / 2)));
     this.#ticksIssued = due;
     this.#kick();
   }

@@ -135,32 +135,49 @@ export class LeaderTracker {
     return this.#refreshing;
   }
 
-  async #poll(): Promise<number | undefined> {
-    const results = await Promise.all(
-      [...this.nodes.values()].map(async (n) => {
-        try {
-          const s = (await n.client.status({ timeoutMs: this.#o.statusTimeoutMs })) as NodeStatus;
-          this.#views.set(n.id, { reachable: true, role: s.role ?? null, term: s.term ?? null, leader: s.leader?.id ?? null });
-          return s;
-        } catch (err) {
-          const v = this.#views.get(n.id);
-          this.#views.set(n.id, { reachable: false, role: v?.role ?? null, term: v?.term ?? null, leader: null, lastError: err instanceof Error ? err.message : String(err) });
-          return undefined;
+  /**
+   * Asks every node for /status. Resolves as soon as a node says it leads (in a term at least as new
+   * as the last leader's) — a slow or dead node does not delay the answer — or once all have answered.
+   */
+  #poll(): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      let pending = this.nodes.size;
+      let resolved = false;
+      const adopt = (s: NodeStatus): void => {
+        if (s.kind === 'node' && s.role === 'leader' && s.term >= this.#leaderTerm) {
+          this.#leader = s.id;
+          this.#leaderTerm = s.term;
+          if (!resolved) {
+            resolved = true;
+            resolve(s.id);
+          }
         }
-      }),
-    );
-    let best: NodeStatus | undefined;
-    for (const s of results) {
-      if (s && s.kind === 'node' && s.role === 'leader' && (best === undefined || s.term > best.term)) best = s;
-    }
-    if (best && best.term >= this.#leaderTerm) {
-      this.#leader = best.id;
-      this.#leaderTerm = best.term;
-    } else if (!best) {
-      // Nobody claims leadership right now; keep a hint only if the last known leader is still up.
-      if (this.#leader !== undefined && !this.#views.get(this.#leader)?.reachable) this.#leader = undefined;
-    }
-    return this.#leader;
+      };
+      const settled = (): void => {
+        if (--pending > 0 || resolved) return;
+        resolved = true;
+        // Nobody claims leadership right now; keep the last leader only if it is still up.
+        if (this.#leader !== undefined && !this.#views.get(this.#leader)?.reachable) this.#leader = undefined;
+        resolve(this.#leader);
+      };
+      for (const n of this.nodes.values()) {
+        n.client.status({ timeoutMs: this.#o.statusTimeoutMs }).then(
+          (st) => {
+            const s = st as NodeStatus;
+            this.#views.set(n.id, { reachable: true, role: s.role ?? null, term: s.term ?? null, leader: s.leader?.id ?? null });
+            if (this.#leader === n.id && s.role !== 'leader') this.#leader = undefined;
+            adopt(s);
+            settled();
+          },
+          (err: unknown) => {
+            const v = this.#views.get(n.id);
+            this.#views.set(n.id, { reachable: false, role: v?.role ?? null, term: v?.term ?? null, leader: null, lastError: err instanceof Error ? err.message : String(err) });
+            settled();
+          },
+        );
+      }
+      if (pending === 0) resolve(undefined);
+    });
   }
 
   /** For the proxy's /status. */

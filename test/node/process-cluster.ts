@@ -99,7 +99,7 @@ export class ProcessCluster {
     const collect = (chunk: Buffer): void => {
       for (const line of chunk.toString().split('\n')) {
         if (line.trim() === '') continue;
-        m.lines.push(line);
+        m.lines.push(`${(performance.now() / 1000).toFixed(3)} ${line}`);
         if (m.lines.length > keep) m.lines.shift();
       }
     };
