@@ -27,26 +27,36 @@ export async function assertPortsFree(spec: ClusterSpec): Promise<void> {
   throw new SupervisorError('PORT_IN_USE', `port ${busy.port} is already in use (needed for ${busy.name}); choose another with ${flag}`);
 }
 
-/** A port the OS considers free right now (bind port 0, read it, close): for tests and benchmarks. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host }, () => {
-      const addr = server.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * Ports for tests, scenarios, chaos and bench clusters are drawn at random from below the kernel's
+ * ephemeral range (Linux: 32768-60999). A port obtained by binding port 0 comes FROM that range, and
+ * between releasing it and the child binding it, any outgoing connection on the machine may take it
+ * as its local port — with clusters talking HTTP that race is real. Below the range, only another
+ * explicit bind can collide, and a random draw over ~16,000 ports makes that rare; the check below
+ * rules out what is already taken.
+ */
+const PICK_LOW = 16_000;
+const PICK_HIGH = 32_000;
+
+function randomPort(span: number): number {
+  return PICK_LOW + Math.floor(Math.random() * (PICK_HIGH - PICK_LOW - span));
 }
 
-/** `count` consecutive free ports (for `--base-port` in tests): a free port, then its neighbours. */
-export async function freePortBlock(count: number, host = '127.0.0.1', attempts = 50): Promise<number> {
+/** A port that is free right now, drawn from below the ephemeral range (for tests and benchmarks). */
+export async function freePort(host = '127.0.0.1', attempts = 200): Promise<number> {
   for (let i = 0; i < attempts; i++) {
-    const first = await freePort(host);
-    if (first + count - 1 > 65_535) continue;
-    const rest = await Promise.all(Array.from({ length: count - 1 }, (_, k) => portFree(first + k + 1, host)));
-    if (rest.every(Boolean)) return first;
+    const port = randomPort(1);
+    if (await portFree(port, host)) return port;
   }
-  throw new Error(`no block of ${count} free consecutive ports found after ${attempts} attempts`);
+  throw new Error(`no free port found in ${PICK_LOW}-${PICK_HIGH} after ${attempts} attempts`);
+}
+
+/** `count` consecutive free ports (for `--base-port` in tests), drawn like freePort. */
+export async function freePortBlock(count: number, host = '127.0.0.1', attempts = 200): Promise<number> {
+  for (let i = 0; i < attempts; i++) {
+    const first = randomPort(count);
+    const free = await Promise.all(Array.from({ length: count }, (_, k) => portFree(first + k, host)));
+    if (free.every(Boolean)) return first;
+  }
+  throw new Error(`no block of ${count} free consecutive ports found in ${PICK_LOW}-${PICK_HIGH} after ${attempts} attempts`);
 }

@@ -1,7 +1,6 @@
 // Shared test helpers for node/proxy tests: temp dirs, free ports, waiting for conditions, and a
 // single-node in-process node (real core, KV and storage; silent logs).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNode } from '../../src/node/index.js';
@@ -13,19 +12,8 @@ export async function tempDir(prefix = 'raft-sup-test-'): Promise<{ dir: string;
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** A port that was free a moment ago (bind 0, read, close). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** A free port drawn from below the ephemeral range (see src/supervisor/port-check.ts for why). */
+export { freePort } from '../../src/supervisor/port-check.js';
 
 /** Polls `check` until it returns a truthy value or the deadline passes (then throws `what`). */
 export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000, everyMs = 20): Promise<NonNullable<T>> {

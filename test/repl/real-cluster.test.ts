@@ -1,12 +1,11 @@
 // The REPL against a real cluster: three `raft-sup node` processes and `raft-sup proxy` on
 // ephemeral ports. Writes, reads, cas, leader and status through piped input; then the leader is
 // killed and a write typed right after still succeeds (the original failed it outright).
+import { freePort } from '../../src/supervisor/port-check.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MAIN, childEnv, runCli, tempDir } from './cli.js';
 
@@ -15,13 +14,6 @@ const children = new Map<string, ChildProcess>();
 let nodeUrls: string[] = [];
 let proxyUrl = '';
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 function startChild(name: string, args: string[]): void {
   // Own process group (killed as a group), and --lifeline: the child exits if this test dies.
