@@ -47,28 +47,29 @@ async function load(n: number, seconds: number, op: (i: number) => Promise<unkno
   return { lat, errors };
 }
 
-/** CPU time (ms) used so far by the cluster's processes and this one (Linux /proc). */
-function cpuMs(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      /* gone */
-    }
+/** CPU time (ms) used so far by one process (Linux /proc); 0 if it is gone. */
+function cpuOf(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
   }
-  const self = process.cpuUsage();
-  return ticks * 10 + (self.user + self.system) / 1000;
 }
 
-/** Runs `fn` and appends the CPU cost per operation (all processes, ms) to its line. */
+/** Runs `fn` and appends the CPU cost per operation, per process and in total, to its line. */
 async function measured(c: ProcessCluster, label: string, fn: () => Promise<{ line: string; ops: number }>): Promise<void> {
-  const pids = c.pids();
-  const before = cpuMs(pids);
+  const procs = c.processes();
+  const before = procs.map((p) => cpuOf(p.pid));
+  const self0 = process.cpuUsage();
   const { line, ops } = await fn();
-  const per = (cpuMs(pids) - before) / Math.max(1, ops);
-  console.log(`${label}: ${line}; CPU ${per.toFixed(3)} ms/op (all processes) → ≈${Math.round(2000 / per)}/s on 2 idle cores`);
+  const n = Math.max(1, ops);
+  const per = procs.map((p, i) => ({ name: p.name, ms: (cpuOf(p.pid) - (before[i] ?? 0)) / n }));
+  const selfCpu = process.cpuUsage(self0);
+  per.push({ name: 'loadgen', ms: (selfCpu.user + selfCpu.system) / 1000 / n });
+  const total = per.reduce((a, p) => a + p.ms, 0);
+  console.log(`${label}: ${line}`);
+  console.log(`    CPU per op: ${per.map((p) => `${p.name} ${p.ms.toFixed(3)}`).join(', ')} = ${total.toFixed(3)} ms → ≈${Math.round(2000 / total)}/s if 2 cores were ours alone`);
 }
 
 function errs(e: Map<string, number>): string {

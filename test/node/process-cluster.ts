@@ -22,6 +22,8 @@ export interface ProcessClusterOptions {
   readonly extraArgs?: readonly string[];
   /** Options for the node runtime itself (e.g. --cpu-prof), placed before the script. */
   readonly nodeArgs?: readonly string[];
+  /** The same for the proxy process. */
+  readonly proxyNodeArgs?: readonly string[];
   /** Keep the last lines of each node's output (for failure messages and log checks). */
   readonly keepLines?: number;
 }
@@ -169,7 +171,7 @@ export class ProcessCluster {
     const port = await freePort();
     const entry = fileURLToPath(new URL('./proxy-entry.js', import.meta.url));
     const nodes = [...this.members.values()].map((m) => `${m.id}=${m.url}`).join(',');
-    const child = spawn(process.execPath, [entry, 'proxy', '--port', String(port), '--nodes', nodes, '--deadline-ms', String(deadlineMs), '--lifeline', '--log-level', 'warn'], { stdio: ['pipe', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [...(this.o.proxyNodeArgs ?? []), entry, 'proxy', '--port', String(port), '--nodes', nodes, '--deadline-ms', String(deadlineMs), '--lifeline', '--log-level', 'warn'], { stdio: ['pipe', 'inherit', 'inherit'] });
     this.#proxyChild = child;
     this.proxyClient = new KvClient(`http://127.0.0.1:${port}`, { timeoutMs: deadlineMs + 2000, connections: 256 });
     const client = this.proxyClient;
@@ -177,11 +179,20 @@ export class ProcessCluster {
     return client;
   }
 
-  /** Pids of the running node processes and the proxy process (for CPU accounting). */
-  pids(): number[] {
-    const out: number[] = [];
-    for (const m of this.members.values()) if (m.child?.pid !== undefined && this.running(m.id)) out.push(m.child.pid);
-    if (this.#proxyChild?.pid !== undefined && this.#proxyChild.exitCode === null) out.push(this.#proxyChild.pid);
+  /** Signals the proxy process and waits for it to exit (SIGTERM lets it write a --cpu-prof profile). */
+  async stopProxyProcess(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const pc = this.#proxyChild;
+    if (!pc || pc.exitCode !== null || pc.signalCode !== null) return;
+    const gone = new Promise((r) => pc.once('exit', r));
+    pc.kill(signal);
+    await gone;
+  }
+
+  /** The running node processes and the proxy process, named (for CPU accounting). */
+  processes(): { name: string; pid: number }[] {
+    const out: { name: string; pid: number }[] = [];
+    for (const m of this.members.values()) if (m.child?.pid !== undefined && this.running(m.id)) out.push({ name: `node-${m.id}`, pid: m.child.pid });
+    if (this.#proxyChild?.pid !== undefined && this.#proxyChild.exitCode === null) out.push({ name: 'proxy', pid: this.#proxyChild.pid });
     return out;
   }
 
