@@ -87,7 +87,7 @@ export async function runFailover(cluster: BenchCluster, proxy: KvClient, o: Fai
   const aborted = (): boolean => o.signal?.aborted === true;
   for (let r = 1; r <= o.rounds && !aborted(); r++) {
     o.onStatus?.(`failover ${r}/${o.rounds}: waiting for a healthy cluster`);
-    const victim = await restoreCluster(cluster, 60_000, o.signal);
+    await restoreCluster(cluster, 60_000, o.signal);
     let stop = false;
     let killedAt = Infinity;
     let firstOk = Infinity;
@@ -118,10 +118,26 @@ export async function runFailover(cluster: BenchCluster, proxy: KvClient, o: Fai
     // Steady state first: the proxy knows the leader and writes flow.
     const steadyUntil = performance.now() + (o.steadyMs ?? 700);
     while ((performance.now() < steadyUntil || okCount < 20) && performance.now() < steadyUntil + 10_000) await sleep(20);
-    o.onStatus?.(`failover ${r}/${o.rounds}: killing the leader (node-${victim})`);
+    o.onStatus?.(`failover ${r}/${o.rounds}: killing the leader`);
+    // `kill leader` is resolved by the supervisor at the moment of the kill: leadership may have
+    // moved during the steady phase (an election on a busy machine), and killing a follower would
+    // measure nothing.
     killedAt = performance.now();
+    let victim = NaN;
+    let why = 'no leader';
+    try {
+      const killed = await cluster.control.act('kill', 'leader');
+      if (killed.length === 1 && killed[0]?.ok === true) victim = Number(/^node-(\d+)$/.exec(killed[0].name)?.[1] ?? NaN);
+      else why = killed.map((k) => k.message).join('; ') || why;
+    } catch (err) {
+      why = err instanceof Error ? err.message : String(err);
+    }
+    if (!Number.isSafeInteger(victim)) {
+      stop = true; // the writers must end whatever happens: they are bounded by `stop`
+      await Promise.all(writers);
+      throw new Error(`could not kill the leader: ${why}`);
+    }
     kills.push({ t: timeline.axis(killedAt), victim });
-    await cluster.control.act('kill', `node-${victim}`);
     const deadline = killedAt + (o.deadlineMs ?? 15_000);
     while (firstOk === Infinity && performance.now() < deadline && !aborted()) await sleep(2);
     stop = true;
