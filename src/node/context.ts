@@ -13,4 +13,6 @@ export interface NodeContext {
   readonly log: Logger;
   /** performance.now() at start, for uptime. */
   readonly startedAt: number;
+  /** Durability counters for /status (fsyncs show group commit at work). Absent in some tests. */
+  readonly storageStats?: () => { fsyncs: number; walBytes: number; segments: number };
 }

@@ -101,7 +101,11 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     },
   );
   const snapshots = new SnapshotReceiver((id) => storage.beginIncomingSnapshot(id), log);
-  const ctx: NodeContext = { config, driver, faults, snapshots, log, startedAt: performance.now() };
+  const storageStats = (): { fsyncs: number; walBytes: number; segments: number } => {
+    const st = storage.stats();
+    return { fsyncs: st.fsyncs, walBytes: st.walBytes, segments: st.segments };
+  };
+  const ctx: NodeContext = { config, driver, faults, snapshots, log, startedAt: performance.now(), storageStats };
   const app = buildNodeApp(ctx);
   let address: string;
   try {

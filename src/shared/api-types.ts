@@ -40,6 +40,8 @@ export interface NodeStatus {
   readonly peers?: readonly PeerProgress[];
   /** Present when the node runs with --enable-faults. */
   readonly faults?: FaultSpec;
+  /** WAL counters since start: fdatasync calls (one per persisted batch), bytes, segment files. */
+  readonly storage?: { readonly fsyncs: number; readonly walBytes: number; readonly segments: number };
 }
 
 /** One node as the proxy last saw it. */

@@ -34,6 +34,7 @@ export function nodeStatus(ctx: NodeContext): NodeStatus {
     keys,
     uptimeMs: Math.round(performance.now() - ctx.startedAt),
     ...(peers ? { peers } : {}),
+    ...(ctx.storageStats ? { storage: ctx.storageStats() } : {}),
     ...(ctx.config.enableFaults ? { faults: ctx.faults.spec } : {}),
   };
 }
