@@ -72,7 +72,8 @@ export function renderLatencyChart(c: ChartInput): string {
   }
   out.push(`<text x="16" y="${LAT_TOP + LAT_H / 2}" transform="rotate(-90 16 ${LAT_TOP + LAT_H / 2})" text-anchor="middle" fill="#555">latency (log)</text>`);
   if (pts.length === 0) out.push(`<text x="${W / 2}" y="${LAT_TOP + LAT_H / 2}" text-anchor="middle" fill="#777">no operations completed</text>`);
-  for (const s of SERIES) {
+  // max first, so p99 and p50 are drawn over it where they coincide (few operations per interval).
+  for (const s of [...SERIES].reverse()) {
     const segs: string[] = [];
     let pen = 'M';
     for (const p of pts) {
