@@ -31,6 +31,8 @@ export interface BenchResult {
   leaderChanges: { atMs: number | null; from: number | null; to: number | null; term: number | null }[];
   /** CPU over every cluster process and the load generator (null where /proc is missing). */
   cpu: { msPerOp: number | null; totalCores: number; cores: Record<string, number> } | null;
+  /** WAL fdatasync calls per node during the window (from the nodes' /status; null when absent). */
+  fsyncs?: Record<string, number> | null;
   intervalMs: number;
   timeline: TimelinePoint[];
   failover?: { rounds: FailoverRound[]; medianMs: number; maxMs: number; minMs: number; kills: { t: number; victim: number }[] };
@@ -66,6 +68,11 @@ export function renderResultText(r: BenchResult): string {
     if (r.abandoned > 0) row('', `${r.abandoned} operations still unanswered at the end were abandoned`);
     if (r.leaderChanges.length === 0) row('leader', 'no change during the run');
     else for (const c of r.leaderChanges) row('leader', `changed ${c.atMs === null ? '' : `at ${(c.atMs / 1000).toFixed(1)} s `}from node-${c.from ?? '?'} to node-${c.to ?? '?'} (term ${c.term ?? '?'})`);
+  }
+  if (r.fsyncs && r.kind === 'load' && r.workload !== 'read' && r.workload !== 'stale-read') {
+    const most = Math.max(...Object.values(r.fsyncs));
+    const per = Object.entries(r.fsyncs).map(([n, c]) => `${n} ${formatInt(c)}`).join(', ');
+    row('fsync', `${per} in the window; ${most > 0 ? (r.ops / most).toFixed(1) : '-'} writes per fsync on the busiest node (group commit)`);
   }
   if (r.cpu && r.cpu.msPerOp !== null) {
     const parts = Object.entries(r.cpu.cores).map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ');

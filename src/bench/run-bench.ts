@@ -120,6 +120,20 @@ export async function measure(cluster: BenchCluster, o: BenchOptions, progress: 
       progress.clear();
     }
     const watch = new LeaderWatch(cluster.nodeIds.map((id) => cluster.nodeUrl(id)));
+    // WAL fsync counters (nodes' /status) at both ends of the window: writes per fsync = group commit.
+    const fsyncCounts = async (): Promise<Record<string, number>> => {
+      const out: Record<string, number> = {};
+      await Promise.all(
+        cluster.nodeIds.map(async (id) => {
+          const s = await nodeClients.get(cluster.nodeUrl(id))?.nodeStatus({ timeoutMs: 2000 }).catch(() => undefined);
+          const n = s?.storage?.fsyncs;
+          if (typeof n === 'number') out[`node-${id}`] = n;
+        }),
+      );
+      return out;
+    };
+    let fsyncStart: Promise<Record<string, number>> | undefined;
+    let fsyncEnd: Promise<Record<string, number>> | undefined;
     const pids = await clusterPids(cluster);
     let cpuStart: CpuSample | undefined;
     let cpuEnd: CpuSample | undefined;
@@ -133,22 +147,31 @@ export async function measure(cluster: BenchCluster, o: BenchOptions, progress: 
       onWindowStart: () => {
         windowStart = performance.now();
         cpuStart = sampleCpu(pids);
+        fsyncStart = fsyncCounts();
         // Profiled processes restart their profile now (cpu-profile-preload.ts): the window only.
         if (o.profileDir !== undefined) for (const pid of pids.values()) signalQuietly(pid, 'SIGUSR2');
       },
       onWindowEnd: () => {
         cpuEnd = sampleCpu(pids);
+        fsyncEnd = fsyncCounts();
       },
     });
     await watch.stop();
     progress.clear();
     const cpu = cpuStart && cpuEnd ? cpuBetween(cpuStart, cpuEnd, r.ops) : undefined;
+    const [f0, f1] = await Promise.all([fsyncStart, fsyncEnd]);
+    const fsyncs: Record<string, number> = {};
+    for (const [name, n] of Object.entries(f1 ?? {})) {
+      const before = f0?.[name];
+      if (before !== undefined && n >= before) fsyncs[name] = n - before;
+    }
     return {
       ...base, kind: 'load',
       ops: r.ops, seconds: r.seconds, throughput: r.throughput, latencyMs: r.latency, errors: r.errors, errorCount: r.errorCount,
       warmupErrors: r.warmupErrors, abandoned: r.abandoned,
       leaderChanges: watch.changes.map((c) => ({ atMs: Number.isFinite(windowStart) ? Math.round(c.at - windowStart) : null, from: c.from, to: c.to, term: c.term })),
       cpu: cpu ? { msPerOp: cpu.msPerOp ?? null, totalCores: cpu.totalCores, cores: cpu.cores } : null,
+      fsyncs: Object.keys(fsyncs).length > 0 ? fsyncs : null,
       intervalMs: r.intervalMs, timeline: r.timeline,
     };
   } finally {
