@@ -87,6 +87,8 @@ export interface VerdictInput {
 }
 
 /** Run every check and assemble results.json. */
+const ANOMALY_RANK: Record<Anomaly['kind'], number> = { 'stale-read': 0, 'impossible-read': 1, 'lost-update': 2, other: 3 };
+
 export function decide(input: VerdictInput): ChaosResults {
   const { ops } = input;
   const t0 = ops.reduce((m, o) => Math.min(m, o.invoke), Infinity);
@@ -107,7 +109,10 @@ export function decide(input: VerdictInput): ChaosResults {
         key: f.key, message: f.message, opId: f.op.id, conflictIds: f.conflicts.map((c) => c.id), anomaly: a.kind, headline: a.headline,
         ...(a.missed ? { missedId: a.missed.id } : {}),
       };
-    }),
+    })
+      // The most telling anomaly leads (it becomes the verdict's headline): a stale read names the
+      // write it missed; an "other" is usually a consequence (e.g. a write placed after a stale read).
+      .sort((x, y) => ANOMALY_RANK[x.anomaly] - ANOMALY_RANK[y.anomaly]),
   };
   const liveness = { ok: input.final.problems.length === 0, problems: input.final.problems, leaderAfterMs: input.final.leaderAfterMs, notes: input.final.notes };
   const invalid = lin.valid === false || !lost.ok || !raft.ok || !liveness.ok;

@@ -98,6 +98,11 @@ export class ProxyRouter implements KvBackend {
     }
   }
 
+  /** The least time worth starting another write attempt with (a quarter of the deadline, at most 250 ms). */
+  #minAttemptMs(): number {
+    return Math.min(250, this.#o.deadlineMs / 4);
+  }
+
   async #retryWrite<T>(session: WriteSession, attempt: Attempt<T>): Promise<T> {
     const deadline = performance.now() + this.#o.deadlineMs;
     let mayHaveHappened = false;
@@ -115,7 +120,9 @@ export class ProxyRouter implements KvBackend {
         node = this.#t.leader ?? this.#t.anyNode();
       }
       left = deadline - performance.now();
-      if (left <= 0) break;
+      // An attempt with only a sliver of time left would most likely be cut off, and a cut-off
+      // attempt is indefinite: better to end with the definite answer we already have.
+      if (left <= 0 || (last !== undefined && left < this.#minAttemptMs())) break;
       try {
         const r = await attempt(node, Math.min(left, this.#o.attemptTimeoutMs), session);
         this.#t.setLeader(node.id);

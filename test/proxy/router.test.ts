@@ -102,7 +102,7 @@ test('leader down: the proxy finds the new leader and the write succeeds', async
 test('no leader at all: 503 NO_QUORUM, definite, within the deadline', async () => {
   const f = await fakeNodes(3, 0);
   for (const n of f.nodes) n.mode = 'no-quorum';
-  const p = await proxyFor(f.nodes, 600);
+  const p = await proxyFor(f.nodes, 1_500);
   try {
     const started = performance.now();
     const e = await rejects(p.client.put('a', 'x'));
@@ -110,7 +110,7 @@ test('no leader at all: 503 NO_QUORUM, definite, within the deadline', async () 
     assert.equal(e.status, 503);
     assert.equal(e.code, 'NO_QUORUM');
     assert.equal(e.definite, true);
-    assert.ok(took >= 550 && took < 1500, `gave up after ${Math.round(took)} ms`);
+    assert.ok(took >= 1_000 && took < 3_000, `gave up after ${Math.round(took)} ms (deadline 1.5 s)`);
   } finally {
     await p.close();
     await f.close();
