@@ -7,13 +7,12 @@ import { ReadIndexQueue } from './read-index.js';
 import { quorumSize } from './quorum.js';
 import { validateConfig } from './config.js';
 import { stepLeader, bcastAppend, bcastHeartbeat, sendAppend, maybeCommit, sendTimeoutNow } from './leader.js';
-import { handleAppend, handleSnapshot } from './follower.js';
-import { failAllReads, handleReadIndexRequest, handleReadIndexResp } from './reads.js';
+import { handleVoteRequest, runCampaign, stepCandidate, stepFollower } from './election.js';
+import { failAllReads, handleReadIndexRequest } from './reads.js';
 import {
   NONE,
   type HardState,
   type Message,
-  type MsgVote,
   type NodeId,
   type RaftConfig,
   type RaftRestoreState,
@@ -44,8 +43,6 @@ export interface RaftStatus {
   readonly transferee: NodeId;
   readonly progress?: Readonly<Record<number, { match: number; next: number; state: string; inflight: number }>>;
 }
-
-type CampaignKind = 'pre' | 'real' | 'transfer';
 
 export class Raft {
   readonly id: NodeId;
@@ -94,7 +91,7 @@ export class Raft {
   private prevSoft: SoftState;
   private readyInFlight = false;
 
-  private stepRole: (m: Message) => void = (m) => this.stepFollower(m);
+  private stepRole: (m: Message) => void = (m) => stepFollower(this, m);
   private tickRole: () => void = () => this.tickElection();
 
   constructor(config: RaftConfig, restore: RaftRestoreState) {
@@ -158,7 +155,7 @@ export class Raft {
     }
 
     if (m.type === 'Vote' || m.type === 'PreVote') {
-      this.handleVoteRequest(m);
+      handleVoteRequest(this, m);
       return;
     }
     this.stepRole(m);
@@ -321,29 +318,29 @@ export class Raft {
     this.reset(term);
     this.role = 'follower';
     this.leader = leader;
-    this.stepRole = (m) => this.stepFollower(m);
+    this.stepRole = (m) => stepFollower(this, m);
     this.tickRole = () => this.tickElection();
   }
 
-  private becomePreCandidate(): void {
+  becomePreCandidate(): void {
     // Term and vote stay as they are: a pre-candidate disturbs nobody (thesis §9.6).
     this.role = 'pre-candidate';
     this.leader = NONE;
     this.votes = new Map();
     failAllReads(this, 'no-leader');
-    this.stepRole = (m) => this.stepCandidate(m);
+    this.stepRole = (m) => stepCandidate(this, m);
     this.tickRole = () => this.tickElection();
   }
 
-  private becomeCandidate(): void {
+  becomeCandidate(): void {
     this.reset(this.term + 1);
     this.vote = this.id;
     this.role = 'candidate';
-    this.stepRole = (m) => this.stepCandidate(m);
+    this.stepRole = (m) => stepCandidate(this, m);
     this.tickRole = () => this.tickElection();
   }
 
-  private becomeLeader(): void {
+  becomeLeader(): void {
     this.reset(this.term);
     this.role = 'leader';
     this.leader = this.id;
@@ -417,123 +414,10 @@ export class Raft {
     return active >= this.quorum;
   }
 
-  private hup(transfer: boolean): void {
+  hup(transfer: boolean): void {
     if (this.role === 'leader') return;
     if (this.log.pendingSnapshot) return; // finish installing the snapshot first
-    this.runCampaign(this.cfg.preVote && !transfer ? 'pre' : transfer ? 'transfer' : 'real');
-  }
-
-  private runCampaign(kind: CampaignKind): void {
-    if (kind === 'pre') this.becomePreCandidate();
-    else this.becomeCandidate();
-    const voteTerm = kind === 'pre' ? this.term + 1 : this.term;
-    const result = this.poll(this.id, true);
-    if (result === 'won') {
-      if (kind === 'pre') this.runCampaign('real');
-      else this.becomeLeader();
-      return;
-    }
-    const type = kind === 'pre' ? 'PreVote' : 'Vote';
-    for (const id of this.peers) {
-      if (id === this.id) continue;
-      this.send({
-        type,
-        to: id,
-        term: voteTerm,
-        lastLogIndex: this.log.lastIndex(),
-        lastLogTerm: this.log.lastTerm(),
-        ...(kind === 'transfer' ? { transfer: true } : {}),
-      });
-    }
-  }
-
-  private poll(id: NodeId, granted: boolean): 'won' | 'lost' | 'pending' {
-    if (!this.votes.has(id)) this.votes.set(id, granted);
-    let yes = 0;
-    let no = 0;
-    for (const g of this.votes.values()) {
-      if (g) yes++;
-      else no++;
-    }
-    if (yes >= this.quorum) return 'won';
-    if (no >= this.quorum) return 'lost';
-    return 'pending';
-  }
-
-  /** §5.2, §5.4.1, rules 4-5: one vote per term, only for an up-to-date log. */
-  private handleVoteRequest(m: MsgVote): void {
-    const respType = m.type === 'Vote' ? 'VoteResp' : 'PreVoteResp';
-    const canVote =
-      this.vote === m.from ||
-      (this.vote === NONE && this.leader === NONE) ||
-      (m.type === 'PreVote' && m.term > this.term);
-    if (canVote && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm)) {
-      // A grant carries the candidate's term: for a pre-vote that is a term we have not adopted.
-      this.send({ type: respType, to: m.from, term: m.term, granted: true });
-      if (m.type === 'Vote') {
-        this.electionElapsed = 0; // rule 1: granting a vote resets the timer
-        this.vote = m.from;
-      }
-    } else {
-      this.send({ type: respType, to: m.from, granted: false });
-    }
-  }
-
-  private stepCandidate(m: Message): void {
-    switch (m.type) {
-      case 'App':
-        this.becomeFollower(m.term, m.from);
-        handleAppend(this, m);
-        return;
-      case 'Snap':
-        this.becomeFollower(m.term, m.from);
-        handleSnapshot(this, m);
-        return;
-      case 'VoteResp':
-      case 'PreVoteResp': {
-        if ((m.type === 'PreVoteResp') !== (this.role === 'pre-candidate')) return; // not our round
-        const result = this.poll(m.from, m.granted);
-        if (result === 'won') {
-          if (this.role === 'pre-candidate') this.runCampaign('real');
-          else this.becomeLeader();
-        } else if (result === 'lost') {
-          this.becomeFollower(this.term, NONE);
-        }
-        return;
-      }
-      case 'ReadIndex':
-        this.send({ type: 'ReadIndexResp', to: m.from, ctx: m.ctx, index: 0, rejected: true });
-        return;
-      default:
-        return;
-    }
-  }
-
-  private stepFollower(m: Message): void {
-    switch (m.type) {
-      case 'App':
-        this.electionElapsed = 0; // rule 1: an append from the current leader
-        this.leader = m.from;
-        handleAppend(this, m);
-        return;
-      case 'Snap':
-        this.electionElapsed = 0;
-        this.leader = m.from;
-        handleSnapshot(this, m);
-        return;
-      case 'TimeoutNow':
-        // The leader is handing over: campaign at once, skipping Pre-Vote and the lease.
-        this.hup(true);
-        return;
-      case 'ReadIndex':
-        this.send({ type: 'ReadIndexResp', to: m.from, ctx: m.ctx, index: 0, rejected: true });
-        return;
-      case 'ReadIndexResp':
-        handleReadIndexResp(this, m);
-        return;
-      default:
-        return;
-    }
+    runCampaign(this, this.cfg.preVote && !transfer ? 'pre' : transfer ? 'transfer' : 'real');
   }
 
   /** The hard state the next Ready reports (the planted vote bug hides a fresh vote from storage). */
