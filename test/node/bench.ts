@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { KvClient, KvError } from '../../src/client/index.js';
 import { ProcessCluster } from './process-cluster.js';
+import { waitFor } from './helpers.js';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -123,11 +124,15 @@ try {
       // Background load: 16 writers through the proxy; then a probe write issued right after the
       // kill: its latency is what a client sees (the proxy retries it across the election).
       let stop = false;
+      let written = 0;
       const writers = Array.from({ length: 16 }, async (_, w) => {
         let i = 0;
-        while (!stop) await proxy.put(`f${w}-${i++}`, VALUE).catch(() => undefined);
+        while (!stop) {
+          await proxy.put(`f${w}-${i++}`, VALUE).then(() => written++, () => undefined);
+        }
       });
-      await new Promise((r) => setTimeout(r, 1000));
+      // The kill lands under steady load: once 200 writes have succeeded (at most 10 s).
+      await waitFor('200 background writes before the kill', () => written >= 200, 10_000);
       const killedAt = performance.now();
       await c.kill(victim, 'SIGKILL');
       let firstAfter = Infinity;
