@@ -1,8 +1,8 @@
 // The node's HTTP app, built in one function from route plugins (fastify's testing guide): peer
-// routes, the KV API, /status and the loopback admin API. listen() happens elsewhere (main).
+// routes, the KV API (single requests and POST /batch), /status and the loopback admin API. listen() happens elsewhere (main).
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_LIMITS, hardenedServerOptions, installHardening, kvRoutes } from '../shared/http/index.js';
+import { DEFAULT_LIMITS, batchRoutes, hardenedServerOptions, installHardening, kvRoutes } from '../shared/http/index.js';
 import type { ServerLimits } from '../shared/http/index.js';
 import type { NodeContext } from './context.js';
 import { nodeKvBackend } from './kv-backend.js';
@@ -14,7 +14,9 @@ export function buildNodeApp(ctx: NodeContext, limits: ServerLimits = DEFAULT_LI
   const app = Fastify(hardenedServerOptions(limits, ctx.log));
   installHardening(app, { token: ctx.config.token, log: ctx.log });
   void app.register(raftRoutes(ctx));
-  void app.register(kvRoutes(nodeKvBackend(ctx.driver, { unsafeStaleReads: ctx.config.unsafeStaleReads })));
+  const kv = nodeKvBackend(ctx.driver, { unsafeStaleReads: ctx.config.unsafeStaleReads });
+  void app.register(kvRoutes(kv));
+  void app.register(batchRoutes(kv, ctx.log));
   void app.register(statusRoutes(ctx));
   void app.register(adminRoutes(ctx));
   return app;

@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ProxyStatus } from '../shared/index.js';
-import { DEFAULT_LIMITS, checkKey, checkValue, getQuerySchema, hardenedServerOptions, installHardening, kvRoutes, putBodySchema, sessionOf } from '../shared/http/index.js';
+import { DEFAULT_LIMITS, batchRoutes, checkKey, checkValue, getQuerySchema, hardenedServerOptions, installHardening, kvRoutes, putBodySchema, sessionOf } from '../shared/http/index.js';
 import type { ServerLimits } from '../shared/http/index.js';
 import { apiError } from '../shared/index.js';
 import type { LeaderTracker } from './leader-tracker.js';
@@ -36,6 +36,7 @@ export function buildProxyApp(ctx: ProxyContext, limits: ServerLimits = DEFAULT_
   const app = Fastify(hardenedServerOptions(limits, ctx.log));
   installHardening(app, { token: ctx.token, log: ctx.log });
   void app.register(kvRoutes(ctx.router));
+  void app.register(batchRoutes(ctx.router, ctx.log));
 
   void app.register(async (scope) => {
     scope.get('/status', async (): Promise<ProxyStatus> => ({

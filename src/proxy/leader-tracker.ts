@@ -2,13 +2,15 @@
 // is the leader, highest term wins), from 421 leader hints, and from successful writes. Refreshes
 // are single-flight and rate-limited, so 64 writers hitting a dead leader at once cause one round
 // of /status calls, not 64.
-import { KvClient } from '../client/index.js';
+import { KvBatcher, KvClient } from '../client/index.js';
 import type { LeaderRef, NodeStatus, ProxyNodeView, RoleName } from '../shared/index.js';
 
 export interface TrackedNode {
   readonly id: number;
   readonly url: string;
   readonly client: KvClient;
+  /** The same KV calls, coalesced with other concurrent ones into POST /batch requests. */
+  readonly batch: KvBatcher;
 }
 
 interface View {
@@ -47,7 +49,8 @@ export class LeaderTracker {
     this.#o = o;
     const nodes = new Map<number, TrackedNode>();
     for (const [id, url] of o.nodes) {
-      nodes.set(id, { id, url, client: new KvClient(url, { token: o.token, connections: o.connections, timeoutMs: 5_000 }) });
+      const client = new KvClient(url, { token: o.token, connections: o.connections, timeoutMs: 5_000 });
+      nodes.set(id, { id, url, client, batch: new KvBatcher(client) });
       this.#views.set(id, { reachable: true, role: null, term: null, leader: null });
     }
     this.nodes = nodes;

@@ -3,6 +3,9 @@
 // is deduplicated by the state machine and can never apply twice. Reads go to followers, which serve
 // them linearizably through ReadIndex, falling back to the leader and then any node.
 //
+// Every call to a node goes through its KvBatcher: the concurrent requests of many clients reach the
+// node as a few POST /batch requests, each operation still with its own answer, deadline and retry.
+//
 // What the proxy answers when it gives up: if any attempt may have reached a leader (timeout,
 // connection lost after sending, leadership lost), the write is indefinite (504 TIMEOUT); if every
 // attempt certainly failed before anything was proposed, it is definite (503 NO_QUORUM).
@@ -49,15 +52,15 @@ export class ProxyRouter implements KvBackend {
   }
 
   put(key: string, value: string, session: WriteSession | undefined): Promise<PutAnswer> {
-    return this.#write(session, (n, timeoutMs, s) => n.client.put(key, value, { ...s, timeoutMs }));
+    return this.#write(session, (n, timeoutMs, s) => n.batch.put(key, value, { ...s, timeoutMs }));
   }
 
   delete(key: string, session: WriteSession | undefined): Promise<DeleteAnswer> {
-    return this.#write(session, (n, timeoutMs, s) => n.client.delete(key, { ...s, timeoutMs }));
+    return this.#write(session, (n, timeoutMs, s) => n.batch.delete(key, { ...s, timeoutMs }));
   }
 
   cas(key: string, from: string | null, to: string, session: WriteSession | undefined): Promise<CasAnswer> {
-    return this.#write(session, (n, timeoutMs, s) => n.client.cas(key, from, to, { ...s, timeoutMs }));
+    return this.#write(session, (n, timeoutMs, s) => n.batch.cas(key, from, to, { ...s, timeoutMs }));
   }
 
   async get(key: string, consistency: Consistency): Promise<string | null> {
@@ -69,7 +72,7 @@ export class ProxyRouter implements KvBackend {
         const left = deadline - performance.now();
         if (left <= 0) break;
         try {
-          return await node.client.get(key, { consistency, timeoutMs: Math.min(left, this.#o.attemptTimeoutMs) });
+          return await node.batch.get(key, { consistency, timeoutMs: Math.min(left, this.#o.attemptTimeoutMs) });
         } catch (err) {
           if (!(err instanceof KvError)) throw err;
           if (isFinal(err)) throw err;

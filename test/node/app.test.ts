@@ -99,6 +99,46 @@ describe('node app', () => {
     assert.ok(Array.isArray(s.peers), 'the leader lists its peers');
   });
 
+  test('POST /batch answers each operation as its own request would, in order', async () => {
+    const r = await inject({
+      method: 'POST',
+      url: '/batch',
+      headers: json,
+      payload: {
+        ops: [
+          { op: 'put', key: 'b1', value: 'one', clientId: 'batcher', seq: 1 },
+          { op: 'put', key: 'b2', value: 'two' },
+          { op: 'put', key: 'bad\u0000key', value: 'x' },
+          { op: 'put', key: 'b3', value: 'x', ttl: 5 },
+          { op: 'frobnicate', key: 'b1' },
+          { op: 'cas', key: 'b2', from: 'nope', to: 'three' },
+          { op: 'get', key: 'never-written-b' },
+          { op: 'get', key: 'b1', consistency: 'eventual' },
+          { op: 'put', key: 'b4', value: 'x', clientId: 'batcher' },
+        ],
+      },
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    const { results } = r.json() as { results: { status: number; body: { key?: string; value?: string; index?: number; error?: { code: string; definite: boolean } } }[] };
+    assert.equal(results.length, 9);
+    const codes = results.map((x) => x.body.error?.code ?? x.status);
+    assert.deepEqual(codes, [200, 200, 'INVALID_KEY', 'INVALID_BODY', 'INVALID_BODY', 'CAS_MISMATCH', 'KEY_NOT_FOUND', 'INVALID_BODY', 'INVALID_BODY']);
+    assert.deepEqual(results.map((x) => x.status), [200, 200, 400, 400, 400, 409, 404, 400, 400]);
+    assert.equal(results[0]?.body.value, 'one');
+    assert.ok(results.every((x) => x.status === 200 || x.body.error?.definite === true), 'every refusal is definite');
+
+    // The writes happened; the refused ones did not; a retried (clientId, seq) applies once.
+    const again = await inject({ method: 'POST', url: '/batch', headers: json, payload: { ops: [{ op: 'put', key: 'b1', value: 'changed?', clientId: 'batcher', seq: 1 }, { op: 'get', key: 'b1' }, { op: 'get', key: 'b2' }, { op: 'get', key: 'b3' }, { op: 'delete', key: 'b2' }] } });
+    const res2 = (again.json() as { results: { status: number; body: Record<string, unknown> }[] }).results;
+    assert.deepEqual(res2[0]?.body, results[0]?.body, 'the retry is answered with the first result');
+    assert.equal(res2[1]?.body.value, 'one');
+    assert.equal(res2[2]?.body.value, 'two');
+    assert.equal(res2[3]?.status, 404);
+    assert.equal(res2[4]?.body.deleted, true);
+    const single = await inject({ method: 'GET', url: '/kv/b1' });
+    assert.deepEqual(single.json(), { key: 'b1', value: 'one' });
+  });
+
   for (const c of KV_BAD_INPUTS) {
     test(`bad input → ${c.status} ${c.code}: ${c.name}`, async () => {
       const r = await inject({ method: c.method, url: c.url, ...(c.headers ? { headers: c.headers } : {}), ...(c.payload !== undefined ? { payload: c.payload } : {}) });

@@ -49,5 +49,13 @@ export const KV_BAD_INPUTS: readonly BadInput[] = [
   { name: 'delete with unknown body field', method: 'DELETE', url: '/kv/a', headers: json, payload: '{"force": true}', status: 400, code: 'INVALID_BODY' },
   { name: 'unknown method on a key', method: 'PATCH', url: '/kv/a', headers: json, payload: '{"value": "x"}', status: 404, code: 'NOT_FOUND' },
   { name: 'unknown route', method: 'GET', url: '/keys', status: 404, code: 'NOT_FOUND' },
+  { name: 'batch without ops', method: 'POST', url: '/batch', headers: json, payload: '{}', status: 400, code: 'INVALID_BODY' },
+  { name: 'batch with empty ops', method: 'POST', url: '/batch', headers: json, payload: '{"ops": []}', status: 400, code: 'INVALID_BODY' },
+  { name: 'batch ops not an array', method: 'POST', url: '/batch', headers: json, payload: '{"ops": {"op": "get", "key": "a"}}', status: 400, code: 'INVALID_BODY' },
+  { name: 'batch op that is not an object', method: 'POST', url: '/batch', headers: json, payload: '{"ops": ["get a"]}', status: 400, code: 'INVALID_BODY' },
+  { name: 'batch with an unknown top-level field', method: 'POST', url: '/batch', headers: json, payload: '{"ops": [{"op": "get", "key": "a"}], "atomic": true}', status: 400, code: 'INVALID_BODY' },
+  { name: 'batch of 1,025 ops', method: 'POST', url: '/batch', headers: json, payload: JSON.stringify({ ops: Array.from({ length: 1025 }, () => ({ op: 'get', key: 'a' })) }), status: 400, code: 'INVALID_BODY' },
+  { name: 'batch as text/plain', method: 'POST', url: '/batch', headers: { 'content-type': 'text/plain' }, payload: '{"ops": []}', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  { name: 'batch body over 8 MiB', method: 'POST', url: '/batch', headers: json, payload: JSON.stringify({ ops: Array.from({ length: 9 }, (_, i) => ({ op: 'put', key: `k${i}`, value: 'v'.repeat(MiB) })) }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
   { name: 'missing key reads as 404', method: 'GET', url: '/kv/never-written', status: 404, code: 'KEY_NOT_FOUND' },
 ];

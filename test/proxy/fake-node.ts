@@ -101,6 +101,28 @@ export class FakeNode {
       if (v === undefined) return reply.code(404).send({ error: { code: 'KEY_NOT_FOUND', message: 'none', definite: true } });
       return { key: req.params.key, value: v };
     });
+    // POST /batch (the proxy relays through it): each op is replayed as its own request against the
+    // routes above, so every mode and every `seen` record applies per op, as on a real node.
+    app.post<{ Body: { ops: Record<string, unknown>[] } }>('/batch', async (req) => {
+      const results = await Promise.all(
+        req.body.ops.map(async (op) => {
+          const key = encodeURIComponent(String(op.key));
+          const headers: Record<string, string> = {};
+          if (typeof op.clientId === 'string') headers['x-client-id'] = op.clientId;
+          if (typeof op.seq === 'number') headers['x-request-seq'] = String(op.seq);
+          const r =
+            op.op === 'get'
+              ? await app.inject({ method: 'GET', url: `/kv/${key}` })
+              : op.op === 'delete'
+                ? await app.inject({ method: 'DELETE', url: `/kv/${key}`, headers })
+                : op.op === 'cas'
+                  ? await app.inject({ method: 'POST', url: `/kv/${key}/cas`, headers, payload: { from: op.from, to: op.to } })
+                  : await app.inject({ method: 'PUT', url: `/kv/${key}`, headers, payload: { value: op.value } });
+          return { status: r.statusCode, body: r.json() as unknown };
+        }),
+      );
+      return { results };
+    });
     return app;
   }
 }
