@@ -18,6 +18,8 @@ export class Progress {
   recentActive = false;
   /** Tick at which match last advanced (or replication (re)started): detects lost pipelined appends. */
   lastProgressTick = 0;
+  /** replicate: first index of the last gap refill (see refillGap in leader.ts); 0 = none since the last reset. */
+  refilledFrom = 0;
   /** replicate: last index of each append in flight, oldest first (the pipelining window). */
   private inflights: number[] = [];
 
@@ -44,6 +46,7 @@ export class Progress {
   }
 
   becomeProbe(): void {
+    this.refilledFrom = 0;
     // After a snapshot, the follower has at least the snapshot: probe right after it.
     this.next = this.state === 'snapshot' ? Math.max(this.match + 1, this.pendingSnapshot + 1) : this.match + 1;
     this.state = 'probe';
@@ -53,6 +56,7 @@ export class Progress {
   }
 
   becomeReplicate(tick: number): void {
+    this.refilledFrom = 0;
     this.state = 'replicate';
     this.next = this.match + 1;
     this.probeSent = false;
@@ -62,6 +66,7 @@ export class Progress {
   }
 
   becomeSnapshot(index: number, tick: number): void {
+    this.refilledFrom = 0;
     this.state = 'snapshot';
     this.pendingSnapshot = index;
     this.snapshotSentTick = tick;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message, MsgApp, Raft } from '../../src/raft/index.js';
-import { ELECTION_TICK, appOk, as, core, flush, makeLeader } from './fixtures.js';
+import { ELECTION_TICK, appOk, appReject, as, core, flush, makeLeader } from './fixtures.js';
 import { Network } from './network.js';
 import type { RaftOverrides } from './node-driver.js';
 
@@ -113,4 +113,56 @@ test('pipelining: a lost final append (no later append to reveal the gap) is rec
   const last = net.raft(l).log.lastIndex();
   const took = net.waitApplied(last, [l, 2], 4 * ELECTION_TICK);
   assert.ok(took <= 2 * ELECTION_TICK + 2, `recovered in ${took} ticks`);
+});
+
+test('pipelining: an overtaken append costs one resend from where the follower ends, and the pipeline stays', () => {
+  const r = replicatingLeader({ maxMsgBytes: 1 });
+  let sent = 0;
+  for (let i = 0; i < 10; i++) {
+    r.propose(`p${i}`);
+    sent += appsTo(flush(r).messages, 2).length;
+  }
+  assert.equal(sent, 10, 'one append per entry, indices 3..12');
+  // The append carrying entry 6 (prev 5) overtook those carrying 3..5: node 2 still ends at 2.
+  r.step(appReject(2, 1, 2, 5, [2, 2]));
+  const resent = appsTo(flush(r).messages, 2);
+  assert.equal(resent.length, 1, 'exactly one message');
+  assert.equal(resent[0]?.prevLogIndex, 2);
+  assert.equal(resent[0]?.entries[0]?.index, 3);
+  assert.equal(r.status().progress?.[2]?.state, 'replicate', 'no fall back to probing');
+  assert.equal(r.status().progress?.[2]?.inflight, 10, 'the window is untouched');
+  // More overtaken appends answering the same way: already resent from there, nothing more.
+  r.step(appReject(2, 1, 2, 7, [2, 2]));
+  r.step(appReject(2, 1, 2, 8, [2, 2]));
+  assert.equal(appsTo(flush(r).messages, 2).length, 0);
+  // A real conflict (our entry at the hinted index has another term) still probes.
+  r.step(appReject(2, 1, 2, 9, [2, 1]));
+  assert.equal(r.status().progress?.[2]?.state, 'probe');
+});
+
+test('pipelining: a window delivered in reverse order, twice over, replicates without a retransmission storm', () => {
+  const net = new Network({ seed: 34, config: { maxMsgBytes: 1, maxInflight: 64 } });
+  const l = net.electLeader(1);
+  net.autoDeliver = false;
+  const before = net.sent.length;
+  for (let i = 0; i < 30; i++) net.propose(`v${i}`, l);
+  // Node 2 receives every append last-sent-first, each one duplicated: the worst reordering there is.
+  const apps = (m: Message): boolean => withEntries(m) && m.to === 2;
+  for (let round = 0; round < 10_000; round++) {
+    const pending = net.inFlight(apps);
+    if (pending.length === 0) {
+      if (net.deliver() === 0 && net.pump() === 0) break;
+      continue;
+    }
+    const newest = pending.reduce((a, b) => ((a as MsgApp).prevLogIndex >= (b as MsgApp).prevLogIndex ? a : b));
+    net.inject(newest);
+    net.deliver((m) => m === newest || !apps(m));
+  }
+  net.autoDeliver = true;
+  const last = net.raft(l).log.lastIndex();
+  net.waitApplied(last);
+  assert.deepEqual(net.node(2).app.values(), Array.from({ length: 30 }, (_, i) => `v${i}`));
+  const sent = net.sent.length - before;
+  assert.ok(sent < 600, `${sent} messages for 30 entries to two followers (falling back to probing sent 1,602)`);
+  net.assertSafe();
 });
