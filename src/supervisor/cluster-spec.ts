@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ChildSpec } from './child-process.js';
 import { LIFELINE_FLAG } from '../shared/lifeline.js';
+import { NODE_RUNTIME_FLAGS } from '../shared/runtime-flags.js';
 import { SupervisorError } from './errors.js';
 
 export interface ClusterSpec {
@@ -111,7 +112,7 @@ export function resolveClusterSpec(flags: { nodes?: number; basePort?: number; p
 }
 
 /**
- * The children: every node with `--lifeline --enable-faults` and the proxy with `--lifeline`.
+ * The children: every node with `--lifeline --enable-faults` (under NODE_RUNTIME_FLAGS) and the proxy with `--lifeline`.
  * `cliEntry` is the compiled CLI (`dist/src/cli/main.js`); children run under this same Node.
  */
 export function childSpecs(spec: ClusterSpec, cliEntry: string, stopGraceMs?: number): ChildSpec[] {
@@ -122,7 +123,7 @@ export function childSpecs(spec: ClusterSpec, cliEntry: string, stopGraceMs?: nu
     name: nodeName(id),
     command: process.execPath,
     args: [
-      cliEntry, 'node', '--id', String(id), '--port', String(nodePort(spec, id)), '--host', spec.host,
+      ...NODE_RUNTIME_FLAGS, cliEntry, 'node', '--id', String(id), '--port', String(nodePort(spec, id)), '--host', spec.host,
       '--peers', members, '--data-dir', join(spec.dir, nodeName(id)), '--log-dir', logsDir(spec.dir),
       '--enable-faults', LIFELINE_FLAG, ...spec.nodeArgs,
     ],

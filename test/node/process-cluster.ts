@@ -11,6 +11,7 @@ import { createLogger } from '../../src/shared/index.js';
 import { startProxy } from '../../src/proxy/index.js';
 import type { RunningProxy } from '../../src/proxy/index.js';
 import { freePort, tempDir, waitFor } from './helpers.js';
+import { NODE_RUNTIME_FLAGS } from '../../src/shared/runtime-flags.js';
 
 /** The `node` command alone (see node-entry.ts); RAFT_SUP_TEST_CLI=1 uses the full CLI instead. */
 const MAIN = fileURLToPath(new URL(process.env.RAFT_SUP_TEST_CLI === '1' ? '../../src/cli/main.js' : './node-entry.js', import.meta.url));
@@ -94,7 +95,7 @@ export class ProcessCluster {
       ...(this.o.snapshotKeep !== undefined ? ['--snapshot-keep', String(this.o.snapshotKeep)] : []),
       ...(this.o.extraArgs ?? []),
     ];
-    const child = spawn(process.execPath, [...(this.o.nodeArgs ?? []), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_RUNTIME_FLAGS, ...(this.o.nodeArgs ?? []), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     m.child = child;
     m.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const keep = this.o.keepLines ?? 400;
