@@ -44,6 +44,8 @@ export class LeaderTracker {
   #lastRefresh = -Infinity;
   #timer: NodeJS.Timeout | undefined;
   #rr = 0;
+  /** Waiters for the leader to become some node other than the one they name. */
+  readonly #moveWaiters = new Set<{ from: number; resolve: (n: TrackedNode) => void }>();
 
   constructor(o: LeaderTrackerOptions) {
     this.#o = o;
@@ -71,8 +73,34 @@ export class LeaderTracker {
   /** A node answered a write as leader (or a 421 pointed at it). */
   setLeader(id: number, term?: number): void {
     if (!this.nodes.has(id)) return;
-    this.#leader = id;
+    this.#adopt(id);
     if (term !== undefined) this.#leaderTerm = Math.max(this.#leaderTerm, term);
+  }
+
+  /**
+   * Resolves with the new leader as soon as the tracker believes some node other than `from` leads
+   * (from polling, a hint or another request's success). Lets a request stuck at a paused or
+   * deposed leader move on without waiting out its timeout. `cancel` drops the waiter.
+   */
+  whenLeaderMoves(from: number): { moved: Promise<TrackedNode>; cancel: () => void } {
+    let waiter: { from: number; resolve: (n: TrackedNode) => void } | undefined;
+    const moved = new Promise<TrackedNode>((resolve) => {
+      waiter = { from, resolve };
+      this.#moveWaiters.add(waiter);
+    });
+    return { moved, cancel: () => void (waiter && this.#moveWaiters.delete(waiter)) };
+  }
+
+  #adopt(id: number): void {
+    this.#leader = id;
+    if (this.#moveWaiters.size === 0) return;
+    const node = this.nodes.get(id);
+    if (node === undefined) return;
+    for (const w of [...this.#moveWaiters]) {
+      if (w.from === id) continue;
+      this.#moveWaiters.delete(w);
+      w.resolve(node);
+    }
   }
 
   /** Follows a 421 hint (a URL); returns the node it names, if it is one of ours. */
@@ -81,7 +109,7 @@ export class LeaderTracker {
     const clean = url.replace(/\/+$/, '');
     for (const n of this.nodes.values()) {
       if (n.url === clean) {
-        this.#leader = n.id;
+        this.#adopt(n.id);
         return n;
       }
     }
@@ -148,7 +176,7 @@ export class LeaderTracker {
       let resolved = false;
       const adopt = (s: NodeStatus): void => {
         if (s.kind === 'node' && s.role === 'leader' && s.term >= this.#leaderTerm) {
-          this.#leader = s.id;
+          this.#adopt(s.id);
           this.#leaderTerm = s.term;
           if (!resolved) {
             resolved = true;

@@ -1,7 +1,10 @@
 // The proxy's routing and retry policy. Writes go to the leader; across a leader change they are
 // retried with backoff inside an overall deadline, always with the same (clientId, seq), so a retry
-// is deduplicated by the state machine and can never apply twice. Reads go to followers, which serve
-// them linearizably through ReadIndex, falling back to the leader and then any node.
+// is deduplicated by the state machine and can never apply twice; a write waiting on a node that
+// the tracker meanwhile learns is no longer the leader (paused, deposed) moves to the new leader at
+// once, with the same stamp. Reads go to followers, which serve them linearizably through ReadIndex,
+// falling back to the leader and then any node; a read left unanswered for hedgeMs is also sent to
+// the next node, and the first answer wins.
 //
 // Every call to a node goes through its KvBatcher: the concurrent requests of many clients reach the
 // node as a few POST /batch requests, each operation still with its own answer, deadline and retry.
@@ -24,9 +27,11 @@ export interface RouterOptions {
   readonly attemptTimeoutMs: number;
   readonly backoffMinMs: number;
   readonly backoffMaxMs: number;
+  /** A read unanswered this long is also asked of the next node (reads are side-effect free). */
+  readonly hedgeMs: number;
 }
 
-export const ROUTER_DEFAULTS: RouterOptions = { deadlineMs: 5_000, attemptTimeoutMs: 3_500, backoffMinMs: 5, backoffMaxMs: 80 };
+export const ROUTER_DEFAULTS: RouterOptions = { deadlineMs: 5_000, attemptTimeoutMs: 3_500, backoffMinMs: 5, backoffMaxMs: 80, hedgeMs: 300 };
 
 /**
  * Whether an error is the node's final word on this request (relay it, do not retry): every 4xx —
@@ -68,19 +73,9 @@ export class ProxyRouter implements KvBackend {
     const deadline = performance.now() + this.#o.deadlineMs;
     let last: KvError | undefined;
     for (let round = 0; ; round++) {
-      for (const node of this.#t.readOrder()) {
-        const left = deadline - performance.now();
-        if (left <= 0) break;
-        try {
-          return await node.batch.get(key, { consistency, timeoutMs: Math.min(left, this.#o.attemptTimeoutMs) });
-        } catch (err) {
-          if (!(err instanceof KvError)) throw err;
-          if (isFinal(err)) throw err;
-          last = err;
-          this.stats.retries++;
-          if (err.code === 'UNREACHABLE' || err.code === 'CONNECTION_LOST') this.#t.suspect(node.id, `${err.code}: ${err.message}`);
-        }
-      }
+      const r = await this.#readRound(this.#t.readOrder(), key, consistency, deadline);
+      if (r.done) return r.value;
+      last = r.last ?? last;
       const left = deadline - performance.now();
       if (left <= 0) break;
       void this.#t.refresh();
@@ -88,6 +83,51 @@ export class ProxyRouter implements KvBackend {
     }
     this.stats.failures++;
     throw apiError('NO_QUORUM', { detail: `no node could serve the read within ${this.#o.deadlineMs} ms${last ? ` (last error: ${last.code}: ${last.message})` : ''}` });
+  }
+
+  /**
+   * One pass over `order`: ask the first node; when it fails, or has not answered within hedgeMs (a
+   * paused node never does), ask the next one as well, and so on. The first answer wins; a final
+   * error (bad input) ends the read. A read changes nothing, so an answer that comes late is dropped.
+   */
+  #readRound(order: readonly TrackedNode[], key: string, consistency: Consistency, deadline: number): Promise<{ done: true; value: string | null } | { done: false; last: KvError | undefined }> {
+    return new Promise((resolve, reject) => {
+      let at = 0;
+      let running = 0;
+      let finished = false;
+      let last: KvError | undefined;
+      let hedge: NodeJS.Timeout | undefined;
+      const finish = (fn: () => void): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(hedge);
+        fn();
+      };
+      const launch = (): void => {
+        clearTimeout(hedge);
+        const node = order[at++];
+        const left = deadline - performance.now();
+        if (node === undefined || left <= 0) {
+          if (running === 0) finish(() => resolve({ done: false, last }));
+          return;
+        }
+        running++;
+        node.batch.get(key, { consistency, timeoutMs: Math.min(left, this.#o.attemptTimeoutMs) }).then(
+          (value) => finish(() => resolve({ done: true, value })),
+          (err: unknown) => {
+            running--;
+            if (finished) return;
+            if (!(err instanceof KvError) || isFinal(err)) return finish(() => reject(err));
+            last = err;
+            this.stats.retries++;
+            if (err.code === 'UNREACHABLE' || err.code === 'CONNECTION_LOST') this.#t.suspect(node.id, `${err.code}: ${err.message}`);
+            launch();
+          },
+        );
+        if (at < order.length) hedge = setTimeout(launch, this.#o.hedgeMs);
+      };
+      launch();
+    });
   }
 
   async #write<T>(given: WriteSession | undefined, attempt: Attempt<T>): Promise<T> {
@@ -126,10 +166,22 @@ export class ProxyRouter implements KvBackend {
       // An attempt with only a sliver of time left would most likely be cut off, and a cut-off
       // attempt is indefinite: better to end with the definite answer we already have.
       if (left <= 0 || (last !== undefined && left < this.#minAttemptMs())) break;
+      const sent = attempt(node, Math.min(left, this.#o.attemptTimeoutMs), session);
+      const watch = this.#t.whenLeaderMoves(node.id);
       try {
-        const r = await attempt(node, Math.min(left, this.#o.attemptTimeoutMs), session);
+        const outcome = await Promise.race([sent.then((r) => ({ r })), watch.moved.then((moved) => ({ moved }))]);
+        if ('moved' in outcome) {
+          // Another node leads now (a paused or deposed leader never answers): try it at once with
+          // the same (clientId, seq). If the abandoned attempt still commits, the retry is answered
+          // with its result instead of being applied again.
+          sent.catch(() => undefined);
+          mayHaveHappened = true;
+          this.stats.retries++;
+          if (hops++ < 4 * this.#t.nodes.size) next = outcome.moved;
+          continue;
+        }
         this.#t.setLeader(node.id);
-        return r;
+        return outcome.r;
       } catch (err) {
         if (!(err instanceof KvError)) throw err;
         if (isFinal(err)) throw err;
@@ -147,6 +199,8 @@ export class ProxyRouter implements KvBackend {
         } else {
           this.#t.suspect(node.id, `${err.code}: ${err.message}`);
         }
+      } finally {
+        watch.cancel();
       }
       left = deadline - performance.now();
       if (left <= 0) break;

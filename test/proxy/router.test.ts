@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KvClient, KvError } from '../../src/client/index.js';
-import { startProxy } from '../../src/proxy/index.js';
+import { LeaderTracker, ProxyRouter, startProxy } from '../../src/proxy/index.js';
 import type { RunningProxy } from '../../src/proxy/index.js';
 import { createLogger } from '../../src/shared/index.js';
 import { fakeNodes, setLeader } from './fake-node.js';
@@ -193,3 +193,55 @@ test('the proxy status names the leader and every node', async () => {
     await f.close();
   }
 });
+
+/** A tracker and router straight over fake nodes, with attempts that would wait a minute. */
+function patientRouter(nodes: FakeNode[], pollMs: number): { router: ProxyRouter; tracker: LeaderTracker } {
+  const tracker = new LeaderTracker({ nodes: new Map(nodes.map((n) => [n.id, n.url])), pollMs, statusTimeoutMs: 200, minRefreshGapMs: 15, connections: 8 });
+  const router = new ProxyRouter(tracker, { deadlineMs: 60_000, attemptTimeoutMs: 60_000 });
+  tracker.start();
+  return { router, tracker };
+}
+
+test('a write stuck at a leader that never answers moves to the new leader as soon as the proxy learns of it', { timeout: 30_000 }, async () => {
+  const f = await fakeNodes(3, 1);
+  const { router, tracker } = patientRouter(f.nodes, 50);
+  try {
+    await router.put('a', '1', undefined);
+    (f.nodes[0] as FakeNode).mode = 'hang'; // the leader is paused: requests reach it and wait forever
+    const write = router.put('b', '2', undefined);
+    await waitUntil(() => (f.nodes[0]?.seen.filter((s) => s.method === 'PUT').length ?? 0) === 2);
+    setLeader(f.nodes, 2, 2); // the others elect node 2; the tracker's polling will see it
+    const r = await write; // without moving on, this waits out the 60 s attempt
+    assert.equal(r.value, '2');
+    assert.equal(f.cluster.data.get('b'), '2');
+    const retried = f.nodes[1]?.seen.find((s) => s.method === 'PUT');
+    const first = f.nodes[0]?.seen.filter((s) => s.method === 'PUT')[1];
+    assert.deepEqual([retried?.clientId, retried?.seq], [first?.clientId, first?.seq], 'the same (clientId, seq): applied at most once');
+  } finally {
+    await f.close(); // first: it answers the requests it held, so the tracker's pools can close
+    await tracker.close();
+  }
+});
+
+test('a read unanswered by a paused follower is also asked of the next node', { timeout: 30_000 }, async () => {
+  const f = await fakeNodes(3, 1);
+  const { router, tracker } = patientRouter(f.nodes, 0);
+  try {
+    await router.put('k', 'v', undefined);
+    (f.nodes[1] as FakeNode).mode = 'hang';
+    // Round-robin sends every other read to node 2 first; each must still be answered.
+    for (let i = 0; i < 4; i++) assert.equal(await router.get('k', 'linearizable'), 'v');
+    assert.ok((f.nodes[1]?.seen.filter((s) => s.method === 'GET').length ?? 0) >= 1, 'the paused follower was asked');
+  } finally {
+    await f.close(); // first: it answers the requests it held, so the tracker's pools can close
+    await tracker.close();
+  }
+});
+
+async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!cond()) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
