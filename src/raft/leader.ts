@@ -47,10 +47,7 @@ function handleAppendResponse(r: Raft, m: MsgAppResp): void {
         pr.becomeProbe();
         pr.becomeReplicate(r.tickCount);
       } else if (pr.state === 'replicate') pr.freeUpTo(m.matchIndex);
-      // A new commit index travels with the next append or heartbeat (at most heartbeatTick later),
-      // not in an empty append of its own: at one write at a time that would double the messages
-      // of every write. Reads are unaffected: the heartbeat round that confirms a ReadIndex carries it.
-      if (maybeCommit(r)) for (const id of r.peers) sendAppend(r, id, false);
+      if (maybeCommit(r)) bcastAppend(r);
       else if (wasPaused) sendAppend(r, m.from, false);
       while (sendAppend(r, m.from, false)) {
         // keep the pipeline full while there are entries and window space
