@@ -29,7 +29,11 @@ function handleAppendResponse(r: Raft, m: MsgAppResp): void {
   if (pr === undefined) return;
   if (!m.success) {
     // Rule 13 is handled in step(): a rejection with a higher term never reaches here.
-    if (pr.state === 'replicate' && refillGap(r, m)) {
+    if (m.epoch !== undefined && m.epoch !== pr.epoch) {
+      // It answers an append sent before replication last restarted. Where messages can overtake
+      // each other, every overtaken append of a pipeline window is rejected; acting on each would
+      // restart replication once per rejection, and every restart sends a new window whose own
+      // overtaken appends are rejected in turn: a retransmission storm (simulator seeds 12058, 12324).
       if (m.readCtx !== undefined) handleReadAck(r, m.from, m.readCtx);
       return;
     }
@@ -58,33 +62,6 @@ function handleAppendResponse(r: Raft, m: MsgAppResp): void {
     }
   }
   if (m.readCtx !== undefined) handleReadAck(r, m.from, m.readCtx);
-}
-
-/**
- * A rejection, while replicating, that only says "my log ends at L, short of the append's
- * prevLogIndex" — with L at or past what we know the follower holds, and our entry at L of the term
- * it reports, so by Log Matching its log agrees with ours up to L — means an earlier append of the
- * pipeline was lost or overtaken by a later one. Resend what follows L once, and keep the pipeline.
- *
- * Falling back to probing instead (etcd's rule, written for a transport that never reorders) costs a
- * whole new window of appends per rejection; where messages can overtake each other, every
- * overtaken append of that window is rejected in turn and the retransmissions feed on themselves
- * without end (simulator seeds 12058 and 12324: a message storm in one tick). Here one rejection
- * causes at most one message, and a refill from the same L is sent only once per pipeline.
- * Returns false when the rejection is something else (a conflict): the caller probes.
- */
-function refillGap(r: Raft, m: MsgAppResp): boolean {
-  const pr = r.prs.get(m.from);
-  if (pr === undefined) return false;
-  const last = m.conflictIndex;
-  if (m.rejectedIndex <= pr.match) return true; // stale: answers an append we no longer care about
-  if (last < pr.match || last >= m.rejectedIndex || r.log.termAt(last) !== m.conflictTerm) return false;
-  if (pr.refilledFrom === last + 1) return true; // already resent from there
-  pr.refilledFrom = last + 1;
-  const entries = r.log.slice(last + 1, pr.next, r.cfg.maxMsgBytes);
-  if (entries.length === 0) return true;
-  r.send({ type: 'App', to: m.from, prevLogIndex: last, prevLogTerm: m.conflictTerm, entries, commit: r.log.committed });
-  return true;
 }
 
 /**
@@ -138,7 +115,7 @@ export function sendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): boolean {
   }
   const entries = pr.next <= r.log.lastIndex() ? r.log.slice(pr.next, r.log.lastIndex() + 1, r.cfg.maxMsgBytes) : [];
   if (entries.length === 0 && !sendIfEmpty) return false;
-  r.send({ type: 'App', to, prevLogIndex, prevLogTerm, entries, commit: r.log.committed });
+  r.send({ type: 'App', to, prevLogIndex, prevLogTerm, entries, commit: r.log.committed, epoch: pr.epoch });
   const last = entries[entries.length - 1];
   if (last) pr.sentEntries(last.index, r.tickCount);
   else if (pr.state === 'probe') pr.probeSent = true;
@@ -167,7 +144,7 @@ export function bcastHeartbeat(r: Raft): void {
       prev = 0; // below our compaction point: index 0 matches everywhere
       prevTerm = 0;
     }
-    r.send({ type: 'App', to: id, prevLogIndex: prev, prevLogTerm: prevTerm, entries: [], commit: Math.min(r.log.committed, prev), ...readCtx });
+    r.send({ type: 'App', to: id, prevLogIndex: prev, prevLogTerm: prevTerm, entries: [], commit: Math.min(r.log.committed, prev), epoch: pr.epoch, ...readCtx });
   }
 }
 
