@@ -4,6 +4,14 @@
 // are fully independent — a dead or SIGSTOPped follower only ever delays its own queue (the
 // original froze when one follower was paused). Lost batches are simply dropped: Raft retransmits.
 //
+// Empty appends that confirm no read (a heartbeat, or the leader announcing a new commit index) are
+// the one kind of message that loses nothing by waiting: the next append to the same peer carries
+// a commit index at least as new. So a queue holding only those waits COALESCE_MS for company, and
+// one followed by a later append in the same queue is dropped. At one write at a time this halves
+// the POSTs per write — each write's commit announcement rides with the next write's append — and
+// with it the CPU and latency of a sequential write. (Dropping and delaying are what a network may
+// do to any message; Raft copes by design.)
+//
 // InstallSnapshot is the exception: its data can be large, so it goes to its own endpoint in chunks
 // over a separate pool and never holds up appends and heartbeats to the same peer.
 import { randomBytes } from 'node:crypto';
@@ -36,6 +44,13 @@ const DEFAULT_CHUNK = 1024 * 1024;
 const MAX_PIPELINE = 4;
 /** Soft cap on the entry data in one POST (the receiving route accepts up to 64 MiB of JSON). */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+/** How long a queue of nothing but empty appends waits for a message to travel with (ms). */
+const COALESCE_MS = 2;
+
+/** An append with no entries and no read to confirm: superseded by any later append to the peer. */
+function isBareAppend(m: Message): boolean {
+  return m.type === 'App' && m.entries.length === 0 && m.readCtx === undefined;
+}
 
 class PeerLink {
   readonly #pool: Pool;
@@ -44,6 +59,7 @@ class PeerLink {
   #queue: Message[] = [];
   #inflight = 0;
   #snapBusy = false;
+  #coalesceTimer: NodeJS.Timeout | undefined;
   #down = false;
   #closed = false;
   /** Counters for /status and tests. */
@@ -81,6 +97,22 @@ class PeerLink {
    * on a loaded machine that round trip was most of a write's latency).
    */
   flush(): void {
+    if (this.#queue.length > 0 && this.#queue.every(isBareAppend)) {
+      this.#coalesceTimer ??= setTimeout(() => {
+        this.#coalesceTimer = undefined;
+        this.#sendAll();
+      }, COALESCE_MS);
+      return;
+    }
+    this.#sendAll();
+  }
+
+  #sendAll(): void {
+    if (this.#coalesceTimer !== undefined) {
+      clearTimeout(this.#coalesceTimer);
+      this.#coalesceTimer = undefined;
+    }
+    this.#dropSuperseded();
     while (!this.#closed && this.#inflight < MAX_PIPELINE && this.#queue.length > 0) {
       const batch = this.#takeBatch();
       this.#inflight++;
@@ -96,6 +128,26 @@ class PeerLink {
     if (delay > 0) await sleep(delay);
     if (this.#closed || this.o.faults.dropsTo(this.id) || this.o.faults.losesBatch()) return;
     await this.#post(batch);
+  }
+
+  /** Drops every bare append that a later append in the queue supersedes (see the header). */
+  #dropSuperseded(): void {
+    let laterApp = false;
+    let drop = 0;
+    for (let i = this.#queue.length - 1; i >= 0; i--) {
+      const m = this.#queue[i] as Message;
+      if (laterApp && isBareAppend(m)) drop++;
+      if (m.type === 'App') laterApp = true;
+    }
+    if (drop === 0) return;
+    laterApp = false;
+    const kept: Message[] = [];
+    for (let i = this.#queue.length - 1; i >= 0; i--) {
+      const m = this.#queue[i] as Message;
+      if (!(laterApp && isBareAppend(m))) kept.push(m);
+      if (m.type === 'App') laterApp = true;
+    }
+    this.#queue = kept.reverse();
   }
 
   /**
@@ -212,6 +264,7 @@ class PeerLink {
   async close(): Promise<void> {
     this.#closed = true;
     this.#queue = [];
+    if (this.#coalesceTimer !== undefined) clearTimeout(this.#coalesceTimer);
     await Promise.all([this.#pool.destroy().catch(() => undefined), this.#snapPool.destroy().catch(() => undefined)]);
   }
 }

@@ -35,15 +35,43 @@ async function receiver(id: number, members: number[], faults = new FaultFilter(
 
 const heartbeat = (from: number, to: number, commit = 0): Message => ({ type: 'App', from, to, term: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [], commit });
 
+/** A heartbeat that confirms a read: never delayed or dropped by the transport. */
+const readBeat = (from: number, to: number, commit: number): Message => ({ ...heartbeat(from, to, commit), readCtx: String(commit) }) as Message;
+
 test('messages to one peer are batched into few POSTs and arrive in order', async () => {
   const r2 = await receiver(2, [1, 2]);
   const faults = new FaultFilter();
   const t = new HttpTransport({ self: 1, peers: new Map([[1, 'http://127.0.0.1:1'], [2, r2.url]]), timeoutMs: 1000, faults, log });
   try {
-    for (let i = 1; i <= 200; i++) t.send([heartbeat(1, 2, i)]);
+    for (let i = 1; i <= 200; i++) t.send([readBeat(1, 2, i)]);
     await waitFor('200 messages', () => r2.got.length === 200);
     assert.deepEqual(r2.got.map((m) => (m as { commit: number }).commit), Array.from({ length: 200 }, (_, i) => i + 1));
     assert.ok(r2.batches < 200, `${r2.batches} POSTs for 200 messages`);
+  } finally {
+    await t.close();
+    await r2.app.close();
+  }
+});
+
+test('a bare append waits briefly for company and is dropped when a later append supersedes it', async () => {
+  const r2 = await receiver(2, [1, 2]);
+  const t = new HttpTransport({ self: 1, peers: new Map([[1, 'http://127.0.0.1:1'], [2, r2.url]]), timeoutMs: 1000, faults: new FaultFilter(), log });
+  try {
+    // Alone, it still goes (after the short wait).
+    t.send([heartbeat(1, 2, 1)]);
+    await waitFor('the lone heartbeat', () => r2.got.length === 1);
+    // A burst of commit announcements: only the newest needs to arrive.
+    for (let i = 2; i <= 200; i++) t.send([heartbeat(1, 2, i)]);
+    await waitFor('the newest announcement', () => r2.got.some((m) => (m as { commit: number }).commit === 200));
+    assert.ok(r2.got.length < 50, `${r2.got.length} of 200 bare appends were sent`);
+    const commits = r2.got.map((m) => (m as { commit: number }).commit);
+    assert.deepEqual(commits, [...commits].sort((a, b) => a - b), 'still in order');
+    // A bare append followed by one that confirms a read: the read's goes at once and carries the news.
+    const before = r2.got.length;
+    t.send([heartbeat(1, 2, 201)]);
+    t.send([readBeat(1, 2, 202)]);
+    await waitFor('the read confirmation', () => r2.got.length > before);
+    assert.deepEqual(r2.got.slice(before).map((m) => (m as { commit: number }).commit), [202]);
   } finally {
     await t.close();
     await r2.app.close();
