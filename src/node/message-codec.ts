@@ -40,10 +40,6 @@ function optStr(o: Obj, f: string, what: string): { readCtx?: string } {
   return { readCtx: v };
 }
 
-function optEpoch(o: Obj, what: string): { epoch?: number } {
-  return o.epoch === undefined ? {} : { epoch: uint(o, 'epoch', what) };
-}
-
 function entry(x: unknown, what: string): Entry {
   const o = obj(x, what);
   const type = o.type;
@@ -87,7 +83,6 @@ function message(x: unknown, what: string, from: NodeId, self: NodeId): Message 
         entries: ents.map((e, i) => entry(e, `${what}.entries[${i}]`)),
         commit: uint(o, 'commit', what),
         ...optStr(o, 'readCtx', what),
-        ...optEpoch(o, what),
       };
     }
     case 'AppResp':
@@ -100,7 +95,6 @@ function message(x: unknown, what: string, from: NodeId, self: NodeId): Message 
         conflictTerm: uint(o, 'conflictTerm', what),
         conflictIndex: uint(o, 'conflictIndex', what),
         ...optStr(o, 'readCtx', what),
-        ...optEpoch(o, what),
       };
     case 'ReadIndex':
       return { ...base, type: 'ReadIndex', ctx: str(o, 'ctx', what) };

@@ -3,28 +3,24 @@ import type { Raft } from './raft.js';
 import type { MsgApp, MsgSnap } from './types.js';
 
 export function handleAppend(r: Raft, m: MsgApp): void {
-  // Echoed in every answer: readCtx confirms leadership for ReadIndex, epoch marks which restart of
-  // the leader's replication the append belongs to (a stale rejection is then recognised).
-  const echo: { readCtx?: string; epoch?: number } = {};
-  if (m.readCtx !== undefined) echo.readCtx = m.readCtx;
-  if (m.epoch !== undefined) echo.epoch = m.epoch;
+  const readCtx = m.readCtx !== undefined ? { readCtx: m.readCtx } : {};
   if (m.prevLogIndex < r.log.committed) {
     // Everything up to our commit index is committed cluster-wide and therefore identical in the
     // leader's log (Leader Completeness): report it as matched without touching the log.
-    r.send({ type: 'AppResp', to: m.from, success: true, matchIndex: r.log.committed, rejectedIndex: 0, conflictIndex: 0, conflictTerm: 0, ...echo });
+    r.send({ type: 'AppResp', to: m.from, success: true, matchIndex: r.log.committed, rejectedIndex: 0, conflictIndex: 0, conflictTerm: 0, ...readCtx });
     return;
   }
   const lastNew = r.log.maybeAppend(m.prevLogIndex, m.prevLogTerm, m.commit, m.entries);
   if (lastNew !== undefined) {
     // matchIndex comes from what was sent, never from our log length (rule 12).
-    r.send({ type: 'AppResp', to: m.from, success: true, matchIndex: lastNew, rejectedIndex: 0, conflictIndex: 0, conflictTerm: 0, ...echo });
+    r.send({ type: 'AppResp', to: m.from, success: true, matchIndex: lastNew, rejectedIndex: 0, conflictIndex: 0, conflictTerm: 0, ...readCtx });
     return;
   }
   // Rule 14: tell the leader where our log could match: the last index <= prevLogIndex whose term
   // is <= prevLogTerm, so one round trip skips a whole divergent term.
   const hintIndex = r.log.findConflictByTerm(Math.min(m.prevLogIndex, r.log.lastIndex()), m.prevLogTerm);
   const hintTerm = r.log.termAt(hintIndex) ?? 0;
-  r.send({ type: 'AppResp', to: m.from, success: false, matchIndex: 0, rejectedIndex: m.prevLogIndex, conflictIndex: hintIndex, conflictTerm: hintTerm, ...echo });
+  r.send({ type: 'AppResp', to: m.from, success: false, matchIndex: 0, rejectedIndex: m.prevLogIndex, conflictIndex: hintIndex, conflictTerm: hintTerm, ...readCtx });
 }
 
 export function handleSnapshot(r: Raft, m: MsgSnap): void {

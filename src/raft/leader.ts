@@ -6,6 +6,9 @@ import { quorumMatch } from './quorum.js';
 import { handleReadAck, handleReadIndexRequest, releaseReadsAfterCommit } from './reads.js';
 import type { Message, MsgAppResp, NodeId } from './types.js';
 
+/** How many times per tick a follower's rejections may restart its replication (see below). */
+const MAX_RESTARTS_PER_TICK = 4;
+
 export function stepLeader(r: Raft, m: Message): void {
   const pr = r.prs.get(m.from);
   if (pr === undefined) return;
@@ -29,18 +32,27 @@ function handleAppendResponse(r: Raft, m: MsgAppResp): void {
   if (pr === undefined) return;
   if (!m.success) {
     // Rule 13 is handled in step(): a rejection with a higher term never reaches here.
-    if (m.epoch !== undefined && m.epoch !== pr.epoch) {
-      // It answers an append sent before replication last restarted. Where messages can overtake
-      // each other, every overtaken append of a pipeline window is rejected; acting on each would
-      // restart replication once per rejection, and every restart sends a new window whose own
-      // overtaken appends are rejected in turn: a retransmission storm (simulator seeds 12058, 12324).
+    let nextProbe = m.conflictIndex;
+    if (m.conflictTerm > 0) nextProbe = r.log.findConflictByTerm(m.conflictIndex, m.conflictTerm);
+    // At most a few restarts per tick. Where messages overtake each other, every overtaken append of
+    // a window is rejected; the first rejection restarts replication (probe, then a new window),
+    // and with near-zero delay the rest would each restart it again within the same tick, every
+    // restart sending a window whose overtaken appends are rejected in turn: a retransmission storm
+    // (simulator seeds 12058, 12324). The rejections left over are answered by the restart already
+    // under way or, if that append is lost too, by the next tick's rejections or the stall check.
+    if (pr.state === 'replicate' && m.rejectedIndex > pr.match && pr.restartTick === r.tickCount && pr.restartsInTick >= MAX_RESTARTS_PER_TICK) {
       if (m.readCtx !== undefined) handleReadAck(r, m.from, m.readCtx);
       return;
     }
-    let nextProbe = m.conflictIndex;
-    if (m.conflictTerm > 0) nextProbe = r.log.findConflictByTerm(m.conflictIndex, m.conflictTerm);
     if (pr.maybeDecrTo(m.rejectedIndex, nextProbe)) {
-      if (pr.state === 'replicate') pr.becomeProbe();
+      if (pr.state === 'replicate') {
+        pr.becomeProbe();
+        if (pr.restartTick !== r.tickCount) {
+          pr.restartTick = r.tickCount;
+          pr.restartsInTick = 0;
+        }
+        pr.restartsInTick++;
+      }
       sendAppend(r, m.from, true);
     }
   } else {
@@ -115,7 +127,7 @@ export function sendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): boolean {
   }
   const entries = pr.next <= r.log.lastIndex() ? r.log.slice(pr.next, r.log.lastIndex() + 1, r.cfg.maxMsgBytes) : [];
   if (entries.length === 0 && !sendIfEmpty) return false;
-  r.send({ type: 'App', to, prevLogIndex, prevLogTerm, entries, commit: r.log.committed, epoch: pr.epoch });
+  r.send({ type: 'App', to, prevLogIndex, prevLogTerm, entries, commit: r.log.committed });
   const last = entries[entries.length - 1];
   if (last) pr.sentEntries(last.index, r.tickCount);
   else if (pr.state === 'probe') pr.probeSent = true;
@@ -144,7 +156,7 @@ export function bcastHeartbeat(r: Raft): void {
       prev = 0; // below our compaction point: index 0 matches everywhere
       prevTerm = 0;
     }
-    r.send({ type: 'App', to: id, prevLogIndex: prev, prevLogTerm: prevTerm, entries: [], commit: Math.min(r.log.committed, prev), epoch: pr.epoch, ...readCtx });
+    r.send({ type: 'App', to: id, prevLogIndex: prev, prevLogTerm: prevTerm, entries: [], commit: Math.min(r.log.committed, prev), ...readCtx });
   }
 }
 

@@ -18,12 +18,9 @@ export class Progress {
   recentActive = false;
   /** Tick at which match last advanced (or replication (re)started): detects lost pipelined appends. */
   lastProgressTick = 0;
-  /**
-   * Bumped whenever replication to this follower restarts from another point (probe, replicate,
-   * snapshot). Appends carry it and answers echo it: a rejection from an earlier epoch answers an
-   * append we have given up on and is ignored (see handleAppendResponse).
-   */
-  epoch = 0;
+  /** Restarts (replicate → probe on a rejection) in tick `restartTick`; capped, see handleAppendResponse. */
+  restartTick = -1;
+  restartsInTick = 0;
   /** replicate: last index of each append in flight, oldest first (the pipelining window). */
   private inflights: number[] = [];
 
@@ -50,7 +47,6 @@ export class Progress {
   }
 
   becomeProbe(): void {
-    this.epoch++;
     // After a snapshot, the follower has at least the snapshot: probe right after it.
     this.next = this.state === 'snapshot' ? Math.max(this.match + 1, this.pendingSnapshot + 1) : this.match + 1;
     this.state = 'probe';
@@ -60,7 +56,6 @@ export class Progress {
   }
 
   becomeReplicate(tick: number): void {
-    this.epoch++;
     this.state = 'replicate';
     this.next = this.match + 1;
     this.probeSent = false;
@@ -70,7 +65,6 @@ export class Progress {
   }
 
   becomeSnapshot(index: number, tick: number): void {
-    this.epoch++;
     this.state = 'snapshot';
     this.pendingSnapshot = index;
     this.snapshotSentTick = tick;

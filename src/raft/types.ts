@@ -75,12 +75,6 @@ export interface MsgApp extends MsgBase {
   readonly commit: number;
   /** Non-empty when this append also confirms leadership for pending ReadIndex requests. */
   readonly readCtx?: string;
-  /**
-   * The leader's replication epoch for this follower (Progress.epoch), echoed in the answer. It
-   * changes whenever the leader restarts replication to the follower from another point, so a
-   * rejection of an append sent before that is recognised as stale however late it arrives.
-   */
-  readonly epoch?: number;
 }
 
 export interface MsgAppResp extends MsgBase {
@@ -95,8 +89,6 @@ export interface MsgAppResp extends MsgBase {
   readonly conflictIndex: number;
   /** Echo of the request's readCtx (leadership confirmation for ReadIndex). */
   readonly readCtx?: string;
-  /** Echo of the request's epoch. */
-  readonly epoch?: number;
 }
 
 /** InstallSnapshot (§7). The transport may chunk `snapshot.data`; the core sees it whole. */
