@@ -59,7 +59,7 @@ export function parseBenchAllFlags(f: BenchAllFlags): BenchAllOptions {
     clients: f.clients === undefined ? 64 : int('--clients', f.clients, 1, 1024),
     failovers: f.failovers === undefined ? 10 : int('--failovers', f.failovers, 1, 100),
     catchUpWrites: f.catchUpWrites === undefined ? 10_000 : int('--catch-up-writes', f.catchUpWrites, 1, 10_000_000),
-    memoryWrites: f.memoryWrites === undefined ? 200_000 : int('--memory-writes', f.memoryWrites, 1, 100_000_000),
+    memoryWrites: f.memoryWrites === undefined ? 1_000_000 : int('--memory-writes', f.memoryWrites, 1, 100_000_000),
     only,
     json: f.json === true,
   };

@@ -62,11 +62,11 @@ for (const [name, flags, message] of BAD) {
 
 test('bench-all flags: defaults, --only, and refusals', () => {
   const d = parseBenchAllFlags({});
-  assert.equal(d.memoryWrites, 200_000);
+  assert.equal(d.memoryWrites, 1_000_000);
   assert.equal(d.failovers, 10);
   assert.equal(d.catchUpWrites, 10_000);
   assert.deepEqual(parseBenchAllFlags({ only: 'seq,failover' }).only, ['seq', 'failover']);
-  assert.equal(parseBenchAllFlags({ memoryWrites: '1000000' }).memoryWrites, 1_000_000);
+  assert.equal(parseBenchAllFlags({ memoryWrites: '200000' }).memoryWrites, 200_000);
   assert.throws(() => parseBenchAllFlags({ only: 'seq,bogus' }), /--only: expected a comma list/);
   assert.throws(() => parseBenchAllFlags({ failovers: '0' }), /--failovers/);
 });
