@@ -3,6 +3,7 @@
 // later calls wait and join one batch, and a whole-request failure is every call's failure.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { waitFor } from '../node/helpers.js';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { KvBatcher, KvClient, KvError } from '../../src/client/index.js';
@@ -76,7 +77,7 @@ test('with every slot busy, new calls wait and then leave together', async () =>
   mode = 'hold';
   try {
     const first = b.put('first', 'x');
-    await waitUntil(() => batches.length === 1);
+    await waitFor('the first batch', () => batches.length === 1);
     const rest = Array.from({ length: 20 }, (_, i) => b.put(`k${i}`, 'v'));
     // Let the 20 calls queue while the only slot is taken.
     await new Promise((r) => setImmediate(r));
@@ -126,11 +127,3 @@ test('a failed batch is every call’s failure, with the right definiteness', as
     await dead.close();
   }
 });
-
-async function waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

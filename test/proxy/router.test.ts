@@ -3,6 +3,7 @@
 // followers with fallback, and gives up with the right definite/indefinite answer at its deadline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { waitFor } from '../node/helpers.js';
 import { KvClient, KvError } from '../../src/client/index.js';
 import { LeaderTracker, ProxyRouter, startProxy } from '../../src/proxy/index.js';
 import type { RunningProxy } from '../../src/proxy/index.js';
@@ -209,7 +210,7 @@ test('a write stuck at a leader that never answers moves to the new leader as so
     await router.put('a', '1', undefined);
     (f.nodes[0] as FakeNode).mode = 'hang'; // the leader is paused: requests reach it and wait forever
     const write = router.put('b', '2', undefined);
-    await waitUntil(() => (f.nodes[0]?.seen.filter((s) => s.method === 'PUT').length ?? 0) === 2);
+    await waitFor('the write at the paused leader', () => (f.nodes[0]?.seen.filter((s) => s.method === 'PUT').length ?? 0) === 2);
     setLeader(f.nodes, 2, 2); // the others elect node 2; the tracker's polling will see it
     const r = await write; // without moving on, this waits out the 60 s attempt
     assert.equal(r.value, '2');
@@ -237,11 +238,3 @@ test('a read unanswered by a paused follower is also asked of the next node', { 
     await tracker.close();
   }
 });
-
-async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
