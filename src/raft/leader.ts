@@ -38,9 +38,10 @@ function handleAppendResponse(r: Raft, m: MsgAppResp): void {
     // a window is rejected; the first rejection restarts replication (probe, then a new window),
     // and with near-zero delay the rest would each restart it again within the same tick, every
     // restart sending a window whose overtaken appends are rejected in turn: a retransmission storm
-    // (simulator seeds 12058, 12324). The rejections left over are answered by the restart already
-    // under way or, if that append is lost too, by the next tick's rejections or the stall check.
+    // (simulator seeds 12058, 12324). A restart the cap refuses is done on the next tick instead
+    // (restartDeferred), so a follower left behind is not idle until the stall check (seed 15710).
     if (pr.state === 'replicate' && m.rejectedIndex > pr.match && pr.restartTick === r.tickCount && pr.restartsInTick >= MAX_RESTARTS_PER_TICK) {
+      pr.restartPending = true; // the next tick restarts, unless progress makes it moot
       if (m.readCtx !== undefined) handleReadAck(r, m.from, m.readCtx);
       return;
     }
@@ -74,6 +75,23 @@ function handleAppendResponse(r: Raft, m: MsgAppResp): void {
     }
   }
   if (m.readCtx !== undefined) handleReadAck(r, m.from, m.readCtx);
+}
+
+/**
+ * Each tick: restarts that the per-tick cap refused (see handleAppendResponse) happen now, for
+ * followers still replicating and still behind; waiting for the stall check instead would leave
+ * them an election timeout without appends.
+ */
+export function restartDeferred(r: Raft): void {
+  for (const [id, pr] of r.prs) {
+    if (!pr.restartPending) continue;
+    pr.restartPending = false;
+    if (id === r.id || pr.state !== 'replicate' || pr.match >= r.log.lastIndex()) continue;
+    pr.becomeProbe();
+    pr.restartTick = r.tickCount;
+    pr.restartsInTick = 1;
+    sendAppend(r, id, true);
+  }
 }
 
 /**

@@ -21,6 +21,8 @@ export class Progress {
   /** Restarts (replicate → probe on a rejection) in tick `restartTick`; capped, see handleAppendResponse. */
   restartTick = -1;
   restartsInTick = 0;
+  /** A restart was refused by the per-tick cap: the next tick performs it (see restartDeferred). */
+  restartPending = false;
   /** replicate: last index of each append in flight, oldest first (the pipelining window). */
   private inflights: number[] = [];
 
@@ -47,6 +49,7 @@ export class Progress {
   }
 
   becomeProbe(): void {
+    this.restartPending = false;
     // After a snapshot, the follower has at least the snapshot: probe right after it.
     this.next = this.state === 'snapshot' ? Math.max(this.match + 1, this.pendingSnapshot + 1) : this.match + 1;
     this.state = 'probe';
@@ -56,6 +59,7 @@ export class Progress {
   }
 
   becomeReplicate(tick: number): void {
+    this.restartPending = false;
     this.state = 'replicate';
     this.next = this.match + 1;
     this.probeSent = false;
@@ -65,6 +69,7 @@ export class Progress {
   }
 
   becomeSnapshot(index: number, tick: number): void {
+    this.restartPending = false;
     this.state = 'snapshot';
     this.pendingSnapshot = index;
     this.snapshotSentTick = tick;

@@ -6,7 +6,7 @@ import { Progress } from './progress.js';
 import { ReadIndexQueue } from './read-index.js';
 import { quorumSize } from './quorum.js';
 import { validateConfig } from './config.js';
-import { stepLeader, bcastAppend, bcastHeartbeat, sendAppend, maybeCommit, sendTimeoutNow } from './leader.js';
+import { stepLeader, bcastAppend, bcastHeartbeat, sendAppend, maybeCommit, sendTimeoutNow, restartDeferred } from './leader.js';
 import { handleVoteRequest, runCampaign, stepCandidate, stepFollower } from './election.js';
 import { failAllReads, handleReadIndexRequest } from './reads.js';
 import {
@@ -399,6 +399,7 @@ export class Raft {
       }
       if (this.leadTransferee !== NONE) this.leadTransferee = NONE; // transfer timed out
     }
+    restartDeferred(this);
     if (this.heartbeatElapsed >= this.cfg.heartbeatTick) {
       this.heartbeatElapsed = 0;
       bcastHeartbeat(this);

@@ -44,10 +44,11 @@ test(`${SIM_TEST_SEEDS} seeds of 3- and 5-node clusters under faults keep every 
 /**
  * Seeds that failed at full length (5,000 ticks) in long runs of `npm run sim`, kept as regressions:
  * 12058 and 12324 were retransmission storms (overtaken appends restarting replication again and
- * again within one tick; now capped); the others failed intermediate attempts at that fix (a
- * lagging follower not caught up within the bound, or storms), which the final one must also pass.
+ * again within one tick; now capped, with a refused restart done on the next tick), 15710 a follower
+ * left behind by in-tick reordering; the others failed intermediate attempts at that fix (a lagging
+ * follower not caught up within the bound, or storms), which the final one must also pass.
  */
-const REGRESSION_SEEDS = [179, 1541, 10158, 10722, 11576, 12058, 12324, 13332, 14281];
+const REGRESSION_SEEDS = [179, 1541, 10158, 10722, 11576, 12058, 12324, 13332, 14281, 15710];
 
 test('seeds found by long simulator runs stay fixed', () => {
   const failures = REGRESSION_SEEDS.map((seed) => runSimulation({ seed, ticks: 5000 })).filter((r) => !r.ok);
