@@ -5,14 +5,9 @@
 //
 // Why a fresh cluster by default: numbers from a cluster with an unknown history (a long log, a
 // partition left behind, someone else's load) are not comparable between runs.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  CLUSTER_DEFAULTS, freePortBlock, logsDir, preflight, resolveClusterSpec, Supervisor, SupervisorClient, SupervisorError,
-  type ClusterStatus,
-} from '../supervisor/index.js';
+import { attachToCluster, startInProcessCluster, type ClusterStatus, type InProcessCluster, type SupervisorClient } from '../supervisor/index.js';
 
 export interface BenchCluster {
   readonly dir: string;
@@ -48,12 +43,6 @@ const PRELOAD = pathToFileURL(fileURLToPath(new URL('./diagnostics-preload.js', 
 
 /** Starts a cluster and waits until a leader is elected and a write committed. Throws SupervisorError. */
 export async function startFreshCluster(o: FreshClusterOptions): Promise<BenchCluster> {
-  const temporary = o.dir === undefined;
-  // Short prefix: the control socket's path must fit in sun_path.
-  const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'rs-bench-')));
-  const removeTemp = async (): Promise<void> => {
-    if (temporary) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-  };
   // Children inherit our environment (ChildSpec.env only adds to it), so what is set here reaches
   // every node and the proxy — including nodes restarted during a failover run. Node 20 refuses
   // --cpu-prof in NODE_OPTIONS, hence a preload that runs the profiler (diagnostics-preload.ts).
@@ -75,56 +64,36 @@ export async function startFreshCluster(o: FreshClusterOptions): Promise<BenchCl
     process.env.NODE_OPTIONS = `${saved.get('NODE_OPTIONS') ?? ''} --import=${PRELOAD}`.trim();
     for (const [k, v] of wanted) process.env[k] = v;
   }
-  let sup: Supervisor;
+  let c: InProcessCluster;
   try {
-    const basePort = await freePortBlock(o.nodes + 1, CLUSTER_DEFAULTS.host);
-    const spec = resolveClusterSpec({ nodes: o.nodes, basePort, proxyPort: basePort + o.nodes, dir, nodeArgs: o.nodeArgs ?? [] });
-    await preflight(spec);
-    sup = await Supervisor.start({ spec, cliEntry: CLI_ENTRY, stopGraceMs: 5000, readyTimeoutMs: o.readyTimeoutMs ?? 60_000 });
+    c = await startInProcessCluster({
+      nodes: o.nodes, dir: o.dir, tempPrefix: 'rs-bench-', nodeArgs: o.nodeArgs ?? [], cliEntry: CLI_ENTRY,
+      stopGraceMs: 5000, readyTimeoutMs: o.readyTimeoutMs ?? 60_000, purpose: 'benchmark',
+    });
   } catch (err) {
     restoreEnv();
-    await removeTemp();
     throw err;
   }
-  const ready = await sup.ready;
-  if (ready.phase !== 'ready') {
-    await sup.down();
-    restoreEnv();
-    await removeTemp();
-    throw new SupervisorError('NOT_READY', `the benchmark cluster did not become ready: ${ready.error ?? ready.detail} (logs in ${logsDir(sup.spec.dir)})`);
-  }
-  const spec = sup.spec;
   let stopped: Promise<void> | undefined;
   return {
-    dir: spec.dir,
-    nodeIds: Array.from({ length: spec.nodes }, (_, i) => i + 1),
-    proxyUrl: `http://${spec.host}:${spec.proxyPort}`,
-    control: new SupervisorClient(spec.dir),
+    dir: c.dir,
+    nodeIds: c.nodeIds,
+    proxyUrl: c.proxyUrl,
+    control: c.control,
     owned: true,
-    nodeUrl: (id) => `http://${spec.host}:${spec.basePort + id - 1}`,
-    status: () => sup.status(),
+    nodeUrl: c.nodeUrl,
+    status: () => c.sup.status(),
     shutdown: () =>
       (stopped ??= (async () => {
-        await sup.down();
+        await c.down();
         restoreEnv();
-        await removeTemp();
+        await c.removeTemp();
       })()),
   };
 }
 
 /** Uses the cluster a `raft-sup up -d` runs in `dir`. Throws SupervisorError('NOT_RUNNING') with the fix. */
 export async function attachCluster(dir: string): Promise<BenchCluster> {
-  const control = new SupervisorClient(dir);
-  const info = await control.info();
-  const host = CLUSTER_DEFAULTS.host;
-  return {
-    dir: info.dir,
-    nodeIds: Array.from({ length: info.nodes }, (_, i) => i + 1),
-    proxyUrl: `http://${host}:${info.proxyPort}`,
-    control,
-    owned: false,
-    nodeUrl: (id) => `http://${host}:${info.basePort + id - 1}`,
-    status: () => control.status(),
-    shutdown: async () => undefined,
-  };
+  const c = await attachToCluster(dir);
+  return { ...c, owned: false, status: () => c.control.status(), shutdown: async () => undefined };
 }

@@ -37,3 +37,4 @@ export { readClusterLog, clusterLogPath, lineMatches, type LogReadOptions } from
 export { createProgress, type Progress } from './progress.js';
 export { OutputTail } from './output-tail.js';
 export { DEFAULT_DIR, useColor, printActionResults, resolveLogTarget, runActionCommand } from './cli-support.js';
+export { startInProcessCluster, attachToCluster, type InProcessCluster, type InProcessClusterOptions, type ClusterAddresses } from './in-process-cluster.js';
