@@ -113,6 +113,9 @@ class Repl {
     if (problem !== undefined) this.#print(this.#runner.style.warn(problem));
     await this.#runner.close();
     this.#opts.output.off('error', onOutputError);
+    // Writes still queued can fail after the session (the reader hung up, `| head -1`): that EPIPE
+    // must not become an unhandled 'error' event and a stack trace.
+    if (this.#opts.output.listenerCount('error') === 0) this.#opts.output.on('error', () => undefined);
     // A person at a terminal saw every answer; only scripts (piped input) need the verdict.
     return this.#opts.terminal ? EXIT_OK : this.#code;
   }
