@@ -36,6 +36,8 @@ export class FakeCluster implements ClusterAdapter {
   refuseWrites: string | null = null;
   /** Every request waits this long before answering (or forever, capped by the caller's timeout). */
   delayMs = 0;
+  /** Requests waiting out delayMs right now. */
+  delayed = 0;
   elect: boolean;
   electionPolls: number;
 
@@ -109,7 +111,14 @@ export class FakeCluster implements ClusterAdapter {
   endpoint(url: string): KvEndpoint {
     const name = url.replace('fake://', '');
     const up = async (timeoutMs = 10_000): Promise<void> => {
-      if (this.delayMs > 0) await waitOrTimeout(this.delayMs, timeoutMs, url);
+      if (this.delayMs > 0) {
+        this.delayed++;
+        try {
+          await waitOrTimeout(this.delayMs, timeoutMs, url);
+        } finally {
+          this.delayed--;
+        }
+      }
       if (name === 'proxy') {
         if (this.leader() === undefined) throw new KvError('NO_QUORUM', 503, true, 'no leader');
         return;

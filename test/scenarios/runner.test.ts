@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeCluster } from './fake-cluster.js';
 import { runOnFake, statuses } from './runner-helpers.js';
+import { waitFor } from '../node/helpers.js';
 
 test('a healthy run passes every step, binds $killed to the victim and $leader to the new leader', async () => {
   const { run, results, cluster } = await runOnFake([
@@ -181,8 +182,10 @@ test('Ctrl+C ends a step at once, even while its request is still in flight', as
   const ac = new AbortController();
   const run = new ScenarioRun(parse(withSteps('- put: { key: a, value: b, within: 30s }')), cluster, { seed: 1, signal: ac.signal });
   const t0 = Date.now();
-  setTimeout(() => ac.abort(), 100);
-  const r = await run.runStep(0);
+  const step = run.runStep(0);
+  await waitFor('the put to be in flight', () => cluster.delayed > 0);
+  ac.abort();
+  const r = await step;
   assert.equal(r.status, 'interrupted');
   assert.ok(Date.now() - t0 < 2000, `it ended ${Date.now() - t0} ms after the start, not after the request`);
 });
