@@ -40,20 +40,13 @@ function handleAppendResponse(r: Raft, m: MsgAppResp): void {
     // restart sending a window whose overtaken appends are rejected in turn: a retransmission storm
     // (simulator seeds 12058, 12324). A restart the cap refuses is done on the next tick instead
     // (restartDeferred), so a follower left behind is not idle until the stall check (seed 15710).
-    if (pr.state === 'replicate' && m.rejectedIndex > pr.match && pr.restartTick === r.tickCount && pr.restartsInTick >= MAX_RESTARTS_PER_TICK) {
+    if (pr.state === 'replicate' && m.rejectedIndex > pr.match && pr.restartsIn(r.tickCount) >= MAX_RESTARTS_PER_TICK) {
       pr.restartPending = true; // the next tick restarts, unless progress makes it moot
       if (m.readCtx !== undefined) handleReadAck(r, m.from, m.readCtx);
       return;
     }
     if (pr.maybeDecrTo(m.rejectedIndex, nextProbe)) {
-      if (pr.state === 'replicate') {
-        pr.becomeProbe();
-        if (pr.restartTick !== r.tickCount) {
-          pr.restartTick = r.tickCount;
-          pr.restartsInTick = 0;
-        }
-        pr.restartsInTick++;
-      }
+      if (pr.state === 'replicate') pr.restart(r.tickCount);
       sendAppend(r, m.from, true);
     }
   } else {
@@ -87,9 +80,7 @@ export function restartDeferred(r: Raft): void {
     if (!pr.restartPending) continue;
     pr.restartPending = false;
     if (id === r.id || pr.state !== 'replicate' || pr.match >= r.log.lastIndex()) continue;
-    pr.becomeProbe();
-    pr.restartTick = r.tickCount;
-    pr.restartsInTick = 1;
+    pr.restart(r.tickCount);
     sendAppend(r, id, true);
   }
 }

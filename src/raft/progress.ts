@@ -19,10 +19,22 @@ export class Progress {
   /** Tick at which match last advanced (or replication (re)started): detects lost pipelined appends. */
   lastProgressTick = 0;
   /** Restarts (replicate → probe on a rejection) in tick `restartTick`; capped, see handleAppendResponse. */
-  restartTick = -1;
-  restartsInTick = 0;
+  private restartTick = -1;
+  private restartsInTick = 0;
   /** A restart was refused by the per-tick cap: the next tick performs it (see restartDeferred). */
   restartPending = false;
+
+  /** Restarts counted in `tick`. */
+  restartsIn(tick: number): number {
+    return this.restartTick === tick ? this.restartsInTick : 0;
+  }
+
+  /** Falls back from replicate to probe after a rejection, counting the restart against `tick`. */
+  restart(tick: number): void {
+    this.restartsInTick = this.restartsIn(tick) + 1;
+    this.restartTick = tick;
+    this.becomeProbe();
+  }
   /** replicate: last index of each append in flight, oldest first (the pipelining window). */
   private inflights: number[] = [];
 
