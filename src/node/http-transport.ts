@@ -132,22 +132,11 @@ class PeerLink {
 
   /** Drops every bare append that a later append in the queue supersedes (see the header). */
   #dropSuperseded(): void {
-    let laterApp = false;
-    let drop = 0;
-    for (let i = this.#queue.length - 1; i >= 0; i--) {
-      const m = this.#queue[i] as Message;
-      if (laterApp && isBareAppend(m)) drop++;
-      if (m.type === 'App') laterApp = true;
-    }
-    if (drop === 0) return;
-    laterApp = false;
-    const kept: Message[] = [];
-    for (let i = this.#queue.length - 1; i >= 0; i--) {
-      const m = this.#queue[i] as Message;
-      if (!(laterApp && isBareAppend(m))) kept.push(m);
-      if (m.type === 'App') laterApp = true;
-    }
-    this.#queue = kept.reverse();
+    const q = this.#queue;
+    let lastApp = q.length - 1;
+    while (lastApp > 0 && (q[lastApp] as Message).type !== 'App') lastApp--;
+    if (lastApp <= 0 || !q.some((m, i) => i < lastApp && isBareAppend(m))) return;
+    this.#queue = q.filter((m, i) => i >= lastApp || !isBareAppend(m));
   }
 
   /**
