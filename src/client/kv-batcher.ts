@@ -45,7 +45,7 @@ export class KvBatcher {
   #queue: Call[] = [];
   #inFlight = 0;
   #scheduled = false;
-  /** Counters for /status and benchmarks. */
+  /** Batches sent and the calls they carried (ops / batches = how much was coalesced). */
   readonly stats = { batches: 0, ops: 0 };
 
   constructor(client: KvClient, opts: KvBatcherOptions = {}) {

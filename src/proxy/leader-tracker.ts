@@ -174,7 +174,7 @@ export class LeaderTracker {
     return new Promise((resolve) => {
       let pending = this.nodes.size;
       let resolved = false;
-      const adopt = (s: NodeStatus): void => {
+      const consider = (s: NodeStatus): void => {
         if (s.kind === 'node' && s.role === 'leader' && s.term >= this.#leaderTerm) {
           this.#adopt(s.id);
           this.#leaderTerm = s.term;
@@ -197,7 +197,7 @@ export class LeaderTracker {
             const s = st as NodeStatus;
             this.#views.set(n.id, { reachable: true, role: s.role ?? null, term: s.term ?? null, leader: s.leader?.id ?? null });
             if (this.#leader === n.id && s.role !== 'leader') this.#leader = undefined;
-            adopt(s);
+            consider(s);
             settled();
           },
           (err: unknown) => {
