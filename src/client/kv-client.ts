@@ -1,7 +1,7 @@
 // A typed client for the KV API and /status of a node or the proxy, over one undici keep-alive pool.
 // Every call has a deadline; every failure is a KvError (see kv-error.ts) that says whether the
 // operation certainly did not happen (definite) or may have happened.
-import { Pool } from 'undici';
+import { Pool } from '../shared/undici-pool.js';
 import type { Dispatcher } from 'undici';
 import type {
   CasAnswer, Consistency, DeleteAnswer, FaultSpec, NodeStatus, ProxyStatus, PutAnswer,

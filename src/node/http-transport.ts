@@ -16,7 +16,7 @@
 // over a separate pool and never holds up appends and heartbeats to the same peer.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
+import { Pool } from '../shared/undici-pool.js';
 import type { Logger } from 'pino';
 import type { Message, MsgSnap, NodeId } from '../raft/index.js';
 import type { FaultFilter } from './fault-filter.js';

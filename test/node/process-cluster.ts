@@ -1,4 +1,4 @@
-// A real cluster for tests and benchmarks: N node processes (`node dist/src/cli/main.js node ...`)
+// A real cluster for tests and benchmarks: N node processes (`node dist/src/cli/child-launch.js node ...`, as the supervisor starts them)
 // on free loopback ports, each in its own data dir under one temp dir, started with --lifeline so
 // they exit by themselves if this process dies; plus an optional in-process proxy.
 import { spawn } from 'node:child_process';
@@ -13,8 +13,9 @@ import type { RunningProxy } from '../../src/proxy/index.js';
 import { freePort, tempDir, waitFor } from './helpers.js';
 import { NODE_RUNTIME_FLAGS } from '../../src/shared/runtime-flags.js';
 
-/** The `node` command alone (see node-entry.ts); RAFT_SUP_TEST_CLI=1 uses the full CLI instead. */
-const MAIN = fileURLToPath(new URL(process.env.RAFT_SUP_TEST_CLI === '1' ? '../../src/cli/main.js' : './node-entry.js', import.meta.url));
+/** What the supervisor runs for its children (the bundled node and proxy); RAFT_SUP_TEST_CLI=1 uses the full CLI instead. */
+const CHILD = fileURLToPath(new URL('../../src/cli/child-launch.js', import.meta.url));
+const MAIN = process.env.RAFT_SUP_TEST_CLI === '1' ? fileURLToPath(new URL('../../src/cli/main.js', import.meta.url)) : CHILD;
 
 export interface ProcessClusterOptions {
   readonly nodes?: number;
@@ -170,7 +171,7 @@ export class ProcessCluster {
   /** The proxy as its own process (benchmarks: a realistic layout); returns a client for it. */
   async startProxyProcess(deadlineMs = 5000): Promise<KvClient> {
     const port = await freePort();
-    const entry = fileURLToPath(new URL('./proxy-entry.js', import.meta.url));
+    const entry = MAIN;
     const nodes = [...this.members.values()].map((m) => `${m.id}=${m.url}`).join(',');
     const child = spawn(process.execPath, [...(this.o.proxyNodeArgs ?? []), entry, 'proxy', '--port', String(port), '--nodes', nodes, '--deadline-ms', String(deadlineMs), '--lifeline', '--log-level', 'warn'], { stdio: ['pipe', 'inherit', 'inherit'] });
     this.#proxyChild = child;

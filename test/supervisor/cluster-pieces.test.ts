@@ -34,7 +34,10 @@ describe('cluster spec', () => {
     assert.deepEqual(kids.map((k) => k.name), ['node-1', 'node-2', 'node-3', 'proxy']);
     const n2 = kids[1]?.args ?? [];
     assert.ok(n2.includes('--lifeline') && n2.includes('--enable-faults'));
-    assert.deepEqual(n2.slice(0, n2.indexOf('/x/main.js')), ['--optimize-for-size'], 'node processes run with the runtime flags before the script');
+    assert.deepEqual(n2.slice(0, n2.indexOf('/x/child-launch.js')), ['--optimize-for-size'], 'node processes run the child launcher beside the CLI, runtime flags before it');
+    assert.equal(n2[n2.indexOf('/x/child-launch.js') + 1], 'node');
+    const proxyArgs = kids[3]?.args ?? [];
+    assert.deepEqual(proxyArgs.slice(0, 2), ['/x/child-launch.js', 'proxy']);
     assert.equal(n2[n2.indexOf('--port') + 1], '5002');
     assert.equal(n2[n2.indexOf('--peers') + 1], '1=http://127.0.0.1:5001,2=http://127.0.0.1:5002,3=http://127.0.0.1:5003');
     assert.equal(n2[n2.indexOf('--data-dir') + 1], join(spec.dir, 'node-2'));

@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { ApiError, apiError } from '../errors.js';
 import type { Logger } from 'pino';
+import { lazyValidators } from './lazy-validators.js';
 
 export interface ServerLimits {
   /** Default body limit in bytes (routes may raise theirs). */
@@ -37,6 +38,7 @@ export function hardenedServerOptions(limits: ServerLimits = DEFAULT_LIMITS, log
     // Node checks request/header timeouts only every connectionsCheckingInterval (30 s by default).
     http: { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 500 },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator: lazyValidators() } },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     exposeHeadRoutes: false,
