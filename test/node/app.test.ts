@@ -22,6 +22,29 @@ describe('node app', () => {
 
   const inject = (o: InjectOptions) => node.app.inject(o);
 
+  test('snapshot chunks: a bad id, offset or query is a 400 naming it; a good chunk is accepted', async () => {
+    const oct = { 'content-type': 'application/octet-stream' };
+    const cases: [string, number, string, string][] = [
+      ['/raft/snapshot/bad%20id?offset=0', 400, 'BAD_REQUEST', 'snapshot id'],
+      [`/raft/snapshot/${'x'.repeat(101)}?offset=0`, 400, 'BAD_REQUEST', 'snapshot id'],
+      ['/raft/snapshot/2-10-abc', 400, 'INVALID_QUERY', 'offset'],
+      ['/raft/snapshot/2-10-abc?offset=-1', 400, 'INVALID_QUERY', 'offset'],
+      ['/raft/snapshot/2-10-abc?offset=1234567890123456', 400, 'INVALID_QUERY', 'offset'],
+      ['/raft/snapshot/2-10-abc?offset=0&offset=1', 400, 'INVALID_QUERY', 'offset'],
+      ['/raft/snapshot/2-10-abc?offset=0&x=1', 400, 'INVALID_QUERY', '"x"'],
+    ];
+    for (const [url, status, code, names] of cases) {
+      const r = await inject({ method: 'PUT', url, headers: oct, payload: Buffer.from('abc') });
+      assert.equal(r.statusCode, status, `${url}: ${r.body}`);
+      assert.equal(errorOf(r.body).code, code, url);
+      assert.match(errorOf(r.body).message, new RegExp(names.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), url);
+    }
+    const ok = await inject({ method: 'PUT', url: '/raft/snapshot/2-10-abc?offset=0', headers: oct, payload: Buffer.from('abc') });
+    assert.equal(ok.statusCode, 204, ok.body);
+    const del = await inject({ method: 'DELETE', url: '/raft/snapshot/2-10-abc' });
+    assert.equal(del.statusCode, 204, del.body);
+  });
+
   test('put, get, delete and cas answer as SPEC says', async () => {
     let r = await inject({ method: 'PUT', url: '/kv/greeting', headers: json, payload: { value: 'hola' } });
     assert.equal(r.statusCode, 200, r.body);
