@@ -48,22 +48,22 @@ export function writeCache(path: string, data: Buffer): boolean {
 
 /**
  * Runs `bundle` (absolute path) as a CommonJS module whose `require` resolves from its own
- * directory; returns what became of the cache. `writeAfterMs` 0 writes a new cache at once.
+ * directory; returns its exports and what became of the cache. `writeAfterMs` 0 writes a new cache at once.
  */
-export function runWithCodeCache(bundle: string, writeAfterMs: number): CacheOutcome {
+export function runWithCodeCache(bundle: string, writeAfterMs: number): { exports: unknown; cache: CacheOutcome } {
   const cachePath = cachePathOf(bundle);
   const cachedData = readCache(cachePath);
   const source = readFileSync(bundle, 'utf8');
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new Script(wrapped, { filename: bundle, ...(cachedData ? { cachedData } : {}) });
-  const mod = { exports: {} };
+  const mod: { exports: unknown } = { exports: {} };
   const fn = script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void;
-  fn.call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
+  fn.call(mod.exports as object, mod.exports as object, createRequire(bundle), mod, bundle, dirname(bundle));
   const outcome: CacheOutcome = cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used';
   if (outcome !== 'used') {
     const write = (): void => void writeCache(cachePath, script.createCachedData());
     if (writeAfterMs <= 0) write();
     else setTimeout(write, writeAfterMs).unref();
   }
-  return outcome;
+  return { exports: mod.exports, cache: outcome };
 }

@@ -35,10 +35,10 @@ function isOneLineError(err: unknown): err is Error {
   return err instanceof Error && ONE_LINE_ERRORS.has(err.name);
 }
 
-/** Runs the CLI on this process's arguments and sets process.exitCode; unexpected errors exit 2. */
-export function runProcess(commands: Promise<readonly RegisterCommand[]> | readonly RegisterCommand[]): Promise<void> {
+/** Runs the CLI on `argv` (default: this process's arguments) and sets process.exitCode; unexpected errors exit 2. */
+export function runProcess(commands: Promise<readonly RegisterCommand[]> | readonly RegisterCommand[], argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   return Promise.resolve(commands)
-    .then((c) => runCli(process.argv.slice(2), c))
+    .then((c) => runCli(argv, c))
     .catch((err: unknown) => {
       process.stderr.write(`raft-sup: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       return 2;

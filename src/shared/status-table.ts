@@ -20,6 +20,8 @@ export interface StatusProcess {
   /** For `crashed`: how it ended. */
   exitCode?: number | null;
   signal?: string | null;
+  /** Pid of the warm spare waiting to become this node when it is started (while it is down). */
+  sparePid?: number | null;
 }
 
 /** The whole `status --json` object. */

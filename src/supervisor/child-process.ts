@@ -16,6 +16,11 @@
 //   (the crash stays visible in `lastExit`).
 // - Once the group leader has exited, any member left in its process group is swept with SIGKILL:
 //   a crash or a stop leaves nothing behind.
+// - A child whose spec has `warm` can keep a warm spare while it is down (prewarm()): a process
+//   that has already loaded its code and waits on stdin for its arguments. start() hands them to
+//   the spare instead of spawning, so a restart skips Node's boot and the code loading (~150 ms of
+//   ~200). The spare is a fresh process that has never been this child: it opens storage and its
+//   port only once told to. It has its own process group and the lifeline (stdin EOF ends it).
 import { EventEmitter } from 'node:events';
 import { execa, type ResultPromise } from 'execa';
 import { groupAlive, signalGroup, type SignalName } from './process-group.js';
@@ -52,6 +57,11 @@ export interface ChildSpec {
   env?: Readonly<Record<string, string | undefined>>;
   /** SIGTERM → SIGKILL grace period for stop(); default 5000 ms. */
   stopGraceMs?: number;
+  /**
+   * How to run a warm spare of this child (same command, cwd and env): `args` start a process that
+   * waits on stdin, `send` is the argument list written to it (one JSON line) when it is taken.
+   */
+  warm?: { args: readonly string[]; send: readonly string[] };
 }
 
 /** A plain, serialisable view of a child for status and the control API. */
@@ -66,6 +76,8 @@ export interface ChildSnapshot {
   /** Number of successful spawns so far. */
   starts: number;
   startedAt: Date | null;
+  /** Pid of the warm spare waiting to be this child's next incarnation, if any. */
+  sparePid: number | null;
 }
 
 export type OutputStream = 'stdout' | 'stderr';
@@ -92,6 +104,12 @@ export const DEFAULT_STOP_GRACE_MS = 5000;
 // After SIGKILL the kernel tears the process down promptly; this bound only guards against a
 // process stuck in uninterruptible sleep (D state) so stop() cannot hang forever.
 const KILL_WAIT_MS = 10_000;
+
+interface Spare {
+  subprocess: ResultPromise;
+  pid: number;
+  alive: boolean;
+}
 
 interface Incarnation {
   subprocess: ResultPromise;
@@ -124,6 +142,9 @@ export class ManagedChild extends EventEmitter<ChildEvents> {
   #startedAt: Date | null = null;
   #stopping: Promise<ExitInfo | null> | null = null;
   #starting: Promise<void> | null = null;
+  #spare: Spare | null = null;
+  #prewarming: Promise<boolean> | null = null;
+  #sparesRetired = false;
 
   constructor(spec: ChildSpec) {
     super();
@@ -152,6 +173,7 @@ export class ManagedChild extends EventEmitter<ChildEvents> {
       lastExit: this.#lastExit,
       starts: this.#starts,
       startedAt: this.#startedAt,
+      sparePid: this.#spare?.alive === true ? this.#spare.pid : null,
     };
   }
 
@@ -233,33 +255,80 @@ export class ManagedChild extends EventEmitter<ChildEvents> {
     });
   }
 
-  async #spawn(): Promise<void> {
-    this.#desired = 'running';
-    this.#setState('starting');
+  /** True while a warm spare is alive and unused. */
+  get hasSpare(): boolean { return this.#spare?.alive === true; }
+
+  /**
+   * Starts a warm spare (see the header) unless the spec has none, one is alive, an incarnation
+   * lives, or spares were retired. Resolves true when a spare is now waiting.
+   */
+  prewarm(): Promise<boolean> {
+    this.#prewarming ??= this.#prewarm().finally(() => { this.#prewarming = null; });
+    return this.#prewarming;
+  }
+
+  /** Ends the spare, if any, and waits until it is gone; `retire` also refuses spares from now on (shutdown). */
+  async disposeSpare(o: { retire?: boolean } = {}): Promise<void> {
+    if (o.retire === true) this.#sparesRetired = true;
+    if (this.#prewarming !== null) await this.#prewarming.catch(() => false);
+    const spare = this.#spare;
+    this.#spare = null;
+    if (spare === null || !spare.alive) return;
+    signalGroup(spare.pid, 'SIGKILL');
+    if (!(await waitUntil(() => !spare.alive && !groupAlive(spare.pid), KILL_WAIT_MS))) {
+      throw new Error(`${this.name}: warm spare ${spare.pid} still alive ${KILL_WAIT_MS} ms after SIGKILL`);
+    }
+  }
+
+  async #prewarm(): Promise<boolean> {
+    const warm = this.#spec.warm;
+    if (warm === undefined || this.#sparesRetired || this.hasSpare || this.pid !== null || this.#starting !== null) return false;
     let subprocess: ResultPromise;
     try {
-      subprocess = execa(this.#spec.command, [...(this.#spec.args ?? [])], {
-        cwd: this.#spec.cwd,
-        env: this.#spec.env,
-        extendEnv: true,
-        detached: true, // setsid(): own process group, so signals reach grandchildren too
-        cleanup: false, // the lifeline, not an exit hook, ends children when we die
-        stdin: 'pipe', // the lifeline: never written, closed by the kernel when we die
-        stdout: 'pipe',
-        stderr: 'pipe',
-        buffer: false,
-        reject: false,
-        encoding: 'buffer',
-        forceKillAfterDelay: false,
-        windowsHide: true,
-      });
-    } catch (err) {
-      throw this.#failStart(err instanceof Error ? err.message : String(err));
+      subprocess = this.#launch(warm.args);
+    } catch {
+      return false; // a normal start will report why
     }
+    if ((await this.#spawned(subprocess)) !== null || subprocess.pid === undefined) return false;
+    const spare: Spare = { subprocess, pid: subprocess.pid, alive: true };
+    subprocess.once('exit', () => {
+      spare.alive = false;
+      if (this.#spare === spare) this.#spare = null;
+    });
+    subprocess.stdin?.on('error', () => undefined);
+    for (const s of [subprocess.stdout, subprocess.stderr]) s?.on('error', () => undefined);
+    this.#spare = spare;
+    // Started meanwhile (a start in progress waits for us and takes it), or retired: a spare is only for a child that is down.
+    if (this.pid !== null || this.#sparesRetired) {
+      await this.disposeSpare();
+      return false;
+    }
+    return true;
+  }
+
+  #launch(args: readonly string[]): ResultPromise {
+    return execa(this.#spec.command, [...args], {
+      cwd: this.#spec.cwd,
+      env: this.#spec.env,
+      extendEnv: true,
+      detached: true, // setsid(): own process group, so signals reach grandchildren too
+      cleanup: false, // the lifeline, not an exit hook, ends children when we die
+      stdin: 'pipe', // the lifeline: never written (but for a spare's one line), closed by the kernel when we die
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      encoding: 'buffer',
+      forceKillAfterDelay: false,
+      windowsHide: true,
+    });
+  }
+
+  /** Resolves null once the process is spawned, or why it could not be. */
+  #spawned(subprocess: ResultPromise): Promise<string | null> {
     // The result promise settles after stdio closes; never let it reject unhandled.
     const settled = subprocess.then((r) => r, (e: unknown) => e);
-
-    const spawned = await new Promise<string | null>((resolve) => {
+    return new Promise<string | null>((resolve) => {
       subprocess.once('spawn', () => resolve(null));
       subprocess.once('error', (err) => resolve(err.message));
       void settled.then((r) => {
@@ -268,7 +337,29 @@ export class ManagedChild extends EventEmitter<ChildEvents> {
         resolve(res.failed === true ? (res.shortMessage ?? res.message ?? 'spawn failed') : 'exited before spawn');
       });
     });
-    if (spawned !== null || subprocess.pid === undefined) throw this.#failStart(spawned ?? 'no pid');
+  }
+
+  async #spawn(): Promise<void> {
+    this.#desired = 'running';
+    this.#setState('starting');
+    if (this.#prewarming !== null) await this.#prewarming.catch(() => false);
+    let subprocess: ResultPromise;
+    const spare = this.#spare;
+    this.#spare = null;
+    if (spare !== null && spare.alive && this.#spec.warm !== undefined) {
+      // No await from here to the 'exit' listener below: an exit cannot slip between them.
+      subprocess = spare.subprocess;
+      subprocess.stdin?.write(`${JSON.stringify(this.#spec.warm.send)}\n`);
+    } else {
+      try {
+        subprocess = this.#launch(this.#spec.args ?? []);
+      } catch (err) {
+        throw this.#failStart(err instanceof Error ? err.message : String(err));
+      }
+      const spawned = await this.#spawned(subprocess);
+      if (spawned !== null || subprocess.pid === undefined) throw this.#failStart(spawned ?? 'no pid');
+    }
+    if (subprocess.pid === undefined) throw this.#failStart('no pid');
 
     const pid = subprocess.pid;
     let resolveExited!: (info: ExitInfo) => void;

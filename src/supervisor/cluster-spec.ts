@@ -10,6 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { ChildSpec } from './child-process.js';
 import { LIFELINE_FLAG } from '../shared/lifeline.js';
 import { NODE_RUNTIME_FLAGS } from '../shared/runtime-flags.js';
+/** The child launcher's flag for a warm spare (src/cli/child-launch.ts). */
+export const AWAIT_ARGS_FLAG = '--await-args';
 import { SupervisorError } from './errors.js';
 
 export interface ClusterSpec {
@@ -130,17 +132,22 @@ export function childSpecs(spec: ClusterSpec, cliEntry: string, stopGraceMs?: nu
   const ids = nodeIds(spec);
   const members = ids.map((id) => `${id}=${nodeUrl(spec, id)}`).join(',');
   const grace = stopGraceMs === undefined ? {} : { stopGraceMs };
-  const nodes: ChildSpec[] = ids.map((id) => ({
-    name: nodeName(id),
-    command: process.execPath,
-    args: [
-      ...NODE_RUNTIME_FLAGS, entry, 'node', '--id', String(id), '--port', String(nodePort(spec, id)), '--host', spec.host,
+  const nodes: ChildSpec[] = ids.map((id) => {
+    const nodeArgs = [
+      'node', '--id', String(id), '--port', String(nodePort(spec, id)), '--host', spec.host,
       '--peers', members, '--data-dir', join(spec.dir, nodeName(id)), '--log-dir', logsDir(spec.dir),
       '--enable-faults', LIFELINE_FLAG, ...spec.nodeArgs,
-    ],
-    cwd: spec.dir,
-    ...grace,
-  }));
+    ];
+    return {
+      name: nodeName(id),
+      command: process.execPath,
+      args: [...NODE_RUNTIME_FLAGS, entry, ...nodeArgs],
+      // A node that is down gets a warm spare (child-process.ts); the labels name it in `ps`.
+      warm: { args: [...NODE_RUNTIME_FLAGS, entry, AWAIT_ARGS_FLAG, nodeName(id), spec.dir], send: nodeArgs },
+      cwd: spec.dir,
+      ...grace,
+    };
+  });
   const proxy: ChildSpec = {
     name: 'proxy',
     command: process.execPath,

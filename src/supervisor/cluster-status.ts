@@ -50,6 +50,7 @@ export function mergeStatus(children: readonly StatusChild[], probes: ReadonlyMa
       lastLogIndex: null,
       lag: null,
     };
+    if (snap.sparePid !== null) row.sparePid = snap.sparePid;
     if (snap.state === 'crashed' && snap.lastExit !== null) {
       row.exitCode = snap.lastExit.code;
       row.signal = snap.lastExit.signal ?? (snap.lastExit.error !== undefined ? 'spawn failed' : null);

@@ -52,6 +52,12 @@ export interface SupervisedChild {
 }
 
 const SUPERVISOR_NAME = 'raft-sup';
+/**
+ * How long after a node went down its warm spare is started (child-process.ts): not at once, so
+ * that the spare's own start-up does not take CPU from the election or failover that usually
+ * follows a crash; a node restarted sooner simply starts the ordinary way.
+ */
+export const SPARE_DELAY_MS = 1000;
 
 export class Supervisor {
   readonly spec: ClusterSpec;
@@ -71,6 +77,7 @@ export class Supervisor {
   #partition: number[][] | null = null;
   #down: Promise<string[]> | null = null;
   #closing: Promise<void> | null = null;
+  readonly #spareTimers = new Set<NodeJS.Timeout>();
 
   /** Claim the state dir, spawn every child, start waiting for readiness. Throws ControlSocketError / ChildStartError. */
   static async start(opts: SupervisorOptions): Promise<Supervisor> {
@@ -229,7 +236,10 @@ export class Supervisor {
   stopChildren(): Promise<string[]> {
     this.#down ??= (async () => {
       this.#abort.abort();
+      for (const t of this.#spareTimers) clearTimeout(t);
+      this.#spareTimers.clear();
       this.#log('stopping every process');
+      await Promise.allSettled(this.children.map((c) => c.child.disposeSpare({ retire: true })));
       await Promise.allSettled(this.children.map((c) => c.child.stop()));
       return this.children.map((c) => c.child.name);
     })();
@@ -259,6 +269,7 @@ export class Supervisor {
     const name = sc.child.name;
     for (const m of this.#muxes) m.attach(name, sc.child);
     sc.child.on('output', (chunk) => sc.tail.push(chunk));
+    sc.child.on('exit', () => this.#scheduleSpare(sc));
     let previous = sc.child.state;
     sc.child.on('state', (snap) => {
       const from = previous;
@@ -272,6 +283,16 @@ export class Supervisor {
         this.#note(name, snap.lastExit?.requested ? `killed ${how}` : `crashed unexpectedly ${how}`);
       }
     });
+  }
+
+  #scheduleSpare(sc: SupervisedChild): void {
+    if (this.#down !== null) return;
+    const t = setTimeout(() => {
+      this.#spareTimers.delete(t);
+      if (this.#down === null && sc.child.pid === null) void sc.child.prewarm().catch(() => false);
+    }, SPARE_DELAY_MS);
+    t.unref();
+    this.#spareTimers.add(t);
   }
 
   #proxy(): SupervisedChild {

@@ -25,10 +25,10 @@ test('writes a cache on the first run, uses it on the next, and the bundle runs 
   const file = join(dir, 'a.cjs');
   writeBundle(file, 1, 1_700_000_000);
   assert.equal(existsSync(cachePathOf(file)), false);
-  assert.equal(runWithCodeCache(file, 0), 'none');
+  assert.equal(runWithCodeCache(file, 0).cache, 'none');
   assert.deepEqual(globalThis.__codeCacheProbe, { answer: 1, sep: '/', self: file, mod: 'object' });
   assert.ok(existsSync(cachePathOf(file)), 'cache written');
-  assert.equal(runWithCodeCache(file, 0), 'used');
+  assert.equal(runWithCodeCache(file, 0).cache, 'used');
   assert.deepEqual(globalThis.__codeCacheProbe, { answer: 1, sep: '/', self: file, mod: 'object' });
 });
 
@@ -39,7 +39,7 @@ test('a rebuilt bundle of the same length never meets the old cache', () => {
   const oldCache = cachePathOf(file);
   writeBundle(file, 2, 1_700_000_100);
   assert.notEqual(cachePathOf(file), oldCache);
-  assert.equal(runWithCodeCache(file, 0), 'none');
+  assert.equal(runWithCodeCache(file, 0).cache, 'none');
   assert.equal((globalThis.__codeCacheProbe as { answer: number }).answer, 2, 'the new code ran');
 });
 
@@ -47,9 +47,9 @@ test('a damaged cache is rejected by V8, the bundle still runs, and the cache is
   const file = join(dir, 'c.cjs');
   writeBundle(file, 3, 1_700_000_000);
   writeFileSync(cachePathOf(file), Buffer.alloc(4096, 7));
-  assert.equal(runWithCodeCache(file, 0), 'rejected');
+  assert.equal(runWithCodeCache(file, 0).cache, 'rejected');
   assert.equal((globalThis.__codeCacheProbe as { answer: number }).answer, 3);
-  assert.equal(runWithCodeCache(file, 0), 'used');
+  assert.equal(runWithCodeCache(file, 0).cache, 'used');
 });
 
 test('the key changes with the Node version, the architecture, the runtime flags and the file', () => {

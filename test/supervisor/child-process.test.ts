@@ -219,6 +219,67 @@ describe('ManagedChild', () => {
     await c.stop();
   });
 
+  describe('warm spares', () => {
+    const warmSpec = (name: string): ManagedChild => {
+      const args = [fixture('await-args')];
+      return managed(name, 'forever', [], { warm: { args, send: ['node', '--id', '7'] } });
+    };
+    const trackSpare = (c: ManagedChild): number => {
+      const pid = c.snapshot().sparePid;
+      assert.ok(pid !== null, 'a spare is waiting');
+      reaper.group(pid);
+      return pid;
+    };
+
+    test('start hands the arguments to the spare: its pid becomes the child, its output the child\'s', async () => {
+      const c = warmSpec('warm');
+      const out = collect(c);
+      assert.equal(await c.prewarm(), true);
+      const spare = trackSpare(c);
+      assert.equal(c.state, 'stopped', 'a spare is not the child: it stays stopped');
+      assert.equal(c.pid, null);
+      assert.equal(await c.prewarm(), false, 'one spare at a time');
+      await c.start();
+      assert.equal(c.pid, spare);
+      assert.equal(c.snapshot().sparePid, null, 'the spare was used up');
+      await out.waitFor(new RegExp(`ran \\["node","--id","7"\\] pid ${spare}`));
+      assert.equal(await c.prewarm(), false, 'no spare while the child runs');
+      const info = await c.stop();
+      assert.equal(info?.signal, 'SIGTERM');
+      assert.equal(isAlive(spare), false);
+      // Down again: the next start may take a new spare, or spawn the ordinary way without one.
+      await c.start();
+      await out.waitFor(/ready \d+/);
+      assert.notEqual(c.pid, spare);
+      await c.stop();
+    });
+
+    test('a spare that died before it was needed is not used: start spawns the ordinary way', async () => {
+      const c = warmSpec('dead-spare');
+      const out = collect(c);
+      assert.equal(await c.prewarm(), true);
+      const spare = trackSpare(c);
+      process.kill(spare, 'SIGKILL');
+      await waitFor(() => c.snapshot().sparePid === null, 10_000, 'the dead spare to be forgotten');
+      await c.start();
+      await out.waitFor(/ready (\d+)/);
+      assert.notEqual(c.pid, spare);
+      await c.stop();
+    });
+
+    test('disposeSpare ends it; retired, no new spare is made; a spec without warm never has one', async () => {
+      const c = warmSpec('retired');
+      assert.equal(await c.prewarm(), true);
+      const spare = trackSpare(c);
+      await c.disposeSpare({ retire: true });
+      assert.equal(isAlive(spare), false);
+      assert.equal(c.snapshot().sparePid, null);
+      assert.equal(await c.prewarm(), false);
+      const plain = managed('plain', 'forever');
+      assert.equal(await plain.prewarm(), false);
+    });
+  });
+
   test('invalid specs are rejected with the option name', () => {
     assert.throws(() => new ManagedChild({ name: '', command: 'x' }), /ChildSpec.name/);
     assert.throws(() => new ManagedChild({ name: 'a', command: 'x', stopGraceMs: -1 }), /stopGraceMs for a/);

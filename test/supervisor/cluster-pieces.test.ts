@@ -109,7 +109,7 @@ describe('partition groups', () => {
 
 describe('status merge', () => {
   const snap = (name: string, state: ChildSnapshot['state'], extra: Partial<ChildSnapshot> = {}): ChildSnapshot => ({
-    name, pid: state === 'running' || state === 'paused' ? 1000 : null, state, desired: 'running', label: state, lastExit: null, starts: 1, startedAt: null, ...extra,
+    name, pid: state === 'running' || state === 'paused' ? 1000 : null, state, desired: 'running', label: state, lastExit: null, starts: 1, startedAt: null, sparePid: null, ...extra,
   });
   const node = (id: number, role: NodeStatus['role'], term: number, commit: number, applied: number): NodeStatus => ({
     kind: 'node', id, url: `http://127.0.0.1:500${id}`, clusterId: 'c', role, term, vote: 0, leader: role === 'leader' ? { id, url: '' } : null,
@@ -122,7 +122,7 @@ describe('status merge', () => {
       child(1, snap('node-1', 'running')),
       child(2, snap('node-2', 'running')),
       child(3, snap('node-3', 'running')),
-      child(4, snap('node-4', 'crashed', { lastExit: { code: null, signal: 'SIGKILL', requested: true, escalated: false, at: new Date() } })),
+      child(4, snap('node-4', 'crashed', { lastExit: { code: null, signal: 'SIGKILL', requested: true, escalated: false, at: new Date() }, sparePid: 4242 })),
       child(5, snap('node-5', 'paused')),
       child(null, snap('proxy', 'running')),
     ];
@@ -137,6 +137,8 @@ describe('status merge', () => {
     assert.deepEqual(s.partition, [[1], [2, 3, 4, 5]]);
     assert.deepEqual(s.processes.map((p) => p.lag), [2, 0, 3, null, null, null]);
     assert.equal(s.processes[3]?.signal, 'SIGKILL');
+    assert.equal(s.processes[3]?.sparePid, 4242, 'a down node shows its warm spare');
+    assert.equal(s.processes[0]?.sparePid, undefined, 'rows without a spare have no sparePid');
     assert.equal(s.processes[4]?.role, null);
     assert.equal(s.processes[4]?.state, 'paused');
   });

@@ -92,9 +92,13 @@ describe('raft-sup up / status / faults / down (real processes)', { concurrency:
   });
 
   test('start brings the victim back with its data, and it catches up (lag 0)', async () => {
+    // A node that is down gets a warm spare a second later; start hands it the node's arguments.
+    const down = await c.until((x) => c.row(x, victim).sparePid != null, `a warm spare for node-${victim}`);
+    const spare = c.row(down, victim).sparePid;
     const r = await c.run('start', `node-${victim}`);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`^started node-${victim} \\(pid \\d+\\)$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^started node-${victim} \\(pid ${spare}\\)$`, 'm'), 'the spare became the node');
+    assert.equal(c.row(await c.status(), victim).sparePid ?? null, null);
     await c.until((x) => {
       const row = c.row(x, victim);
       return row.state === 'running' && row.lag === 0 && (row.appliedIndex ?? 0) >= writeIndex;
