@@ -135,3 +135,58 @@ test('pipelining: rejections restart replication at most 4 times per tick (overt
   const probe = appsTo(flush(r).messages, 2);
   assert.equal(probe[0]?.prevLogIndex, 8, 'probing from what node 2 is known to hold');
 });
+
+test('a probing follower that confirms the known match goes straight to pipelined replication', () => {
+  // Leader 1 knows node 2 holds up to 2, then loses track (probe), e.g. node 2 restarted.
+  const r = replicatingLeader({ maxMsgBytes: 200, maxInflight: 8 });
+  for (let i = 0; i < 6; i++) r.propose('x'.repeat(40)); // entries 3..8, two per append
+  flush(r);
+  r.step(appReject(2, 1, 2, 4, [2, 1])); // a rejection: back to probing from 3
+  assert.equal(r.status().progress?.[2]?.state, 'probe');
+  flush(r);
+  // The answer to the probe (or a heartbeat) confirms match 2, which the leader already knew.
+  r.step(appOk(2, 1, 2, 2));
+  assert.equal(r.status().progress?.[2]?.state, 'replicate');
+  const apps = appsTo(flush(r).messages, 2).filter(withEntries);
+  assert.deepEqual(apps.map((m) => [m.prevLogIndex, m.entries.length]), [[2, 2], [4, 2], [6, 2]], 'every missing entry in flight at once, not one append per round trip');
+});
+
+test('an answer that confirms an older index than the known match does not leave probing', () => {
+  const r = replicatingLeader();
+  r.step(appReject(2, 1, 2, 3, [2, 1]));
+  assert.equal(r.status().progress?.[2]?.state, 'probe');
+  flush(r);
+  r.step(appOk(2, 1, 2, 1)); // stale: below match 2
+  assert.equal(r.status().progress?.[2]?.state, 'probe');
+});
+
+test('a stalled pipeline restarts pipelined when an answer confirms the match (a follower back from a restart)', () => {
+  const r = replicatingLeader({ maxMsgBytes: 200, maxInflight: 2 });
+  let sent = 0;
+  for (let i = 0; i < 4; i++) {
+    r.propose('x'.repeat(40));
+    r.propose('x'.repeat(40)); // entries 3..10, two per append
+    sent += appsTo(flush(r).messages, 2).filter(withEntries).length;
+  }
+  assert.equal(sent, 2, 'the window (2) fills; node 2 is down, they are lost');
+  ticks(r, ELECTION_TICK); // no progress for an election timeout: stalled
+  flush(r);
+  r.step(appOk(2, 1, 2, 2)); // node 2 is back: its heartbeat answer confirms match 2
+  assert.equal(r.status().progress?.[2]?.state, 'replicate');
+  const apps = appsTo(flush(r).messages, 2).filter(withEntries);
+  assert.deepEqual(apps.map((m) => [m.prevLogIndex, m.entries.length]), [[2, 2], [4, 2]], 'a full window from match + 1, not one probe');
+});
+
+test('a stalled pipeline whose answer does not confirm the match falls back to probing', () => {
+  const r = replicatingLeader({ maxMsgBytes: 200, maxInflight: 2 });
+  for (let i = 0; i < 4; i++) {
+    r.propose('x'.repeat(40));
+    r.propose('x'.repeat(40));
+    flush(r);
+  }
+  ticks(r, ELECTION_TICK);
+  flush(r);
+  r.step(appOk(2, 1, 2, 1)); // a stale duplicate below the known match
+  assert.equal(r.status().progress?.[2]?.state, 'probe');
+  assert.equal(appsTo(flush(r).messages, 2).filter(withEntries).length, 1, 'one probe');
+});
