@@ -4,8 +4,8 @@
 // opening storage rather than parsing and compiling ~2 MB of JavaScript again. Without the bundle
 // (a build that ran tsc only) it imports child-main.js, which does the same, only slower.
 //
-// `child-launch.js --await-args [label ...]` is a warm spare (see src/supervisor/warm-spare.ts):
-// it loads the code, then waits for one line on stdin — a JSON array of the arguments it would
+// `child-launch.js --await-args [label ...]` is a warm spare (src/supervisor/child-process.ts):
+// it loads the code, rehearses a follower's catch-up in memory (src/node/rehearsal.ts), then waits for one line on stdin — a JSON array of the arguments it would
 // otherwise have been started with — and runs them. stdin stays the lifeline afterwards; EOF
 // before the line (the supervisor is gone) ends it quietly. The labels only name the spare in `ps`.
 import { existsSync } from 'node:fs';
@@ -13,6 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { runWithCodeCache } from './code-cache.js';
 
 type RunChild = (argv: readonly string[]) => Promise<void>;
+interface ChildMain {
+  runChild: RunChild;
+  rehearse: () => number;
+}
 
 const BUNDLE = fileURLToPath(new URL('../../bundle/child.cjs', import.meta.url));
 /** The cache is written a second after start: start-up's code has been compiled by then. */
@@ -22,9 +26,9 @@ const AWAIT_ARGS_FLAG = '--await-args';
 /** A line longer than this is not an argument list. */
 const MAX_LINE = 1024 * 1024;
 
-async function loadRunChild(): Promise<RunChild> {
-  if (existsSync(BUNDLE)) return (runWithCodeCache(BUNDLE, WRITE_CACHE_AFTER_MS).exports as { runChild: RunChild }).runChild;
-  return (await import(new URL('./child-main.js', import.meta.url).href) as { runChild: RunChild }).runChild;
+async function loadChildMain(): Promise<ChildMain> {
+  if (existsSync(BUNDLE)) return runWithCodeCache(BUNDLE, WRITE_CACHE_AFTER_MS).exports as ChildMain;
+  return (await import(new URL('./child-main.js', import.meta.url).href)) as ChildMain;
 }
 
 /** The first line on stdin as an argument list ('eof' if none came, 'bad' if it is not one). stdin is left paused. */
@@ -62,7 +66,13 @@ function readArgsLine(): Promise<string[] | 'eof' | 'bad'> {
 
 const given = process.argv.slice(2);
 if (given[0] === AWAIT_ARGS_FLAG) {
-  const runChild = await loadRunChild();
+  const { runChild, rehearse } = await loadChildMain();
+  // Before listening: the supervisor's line waits in the pipe meanwhile (~100 ms at most).
+  try {
+    rehearse();
+  } catch (err) {
+    process.stderr.write(`raft-sup: warm spare: the rehearsal failed (the node will start cold): ${err instanceof Error ? err.message : String(err)}\n`);
+  }
   const args = await readArgsLine();
   if (typeof args === 'string') {
     // EOF: the supervisor went away before it needed us, nothing to say.
@@ -76,5 +86,5 @@ if (given[0] === AWAIT_ARGS_FLAG) {
     await runChild(args);
   }
 } else {
-  await (await loadRunChild())(given);
+  await (await loadChildMain()).runChild(given);
 }

@@ -11,6 +11,9 @@ import { register as registerNode } from './commands/node.js';
 import { register as registerProxy } from './commands/proxy.js';
 import { runProcess } from './run.js';
 
+/** A warm spare's rehearsal while it waits (src/node/rehearsal.ts). */
+export { rehearse } from '../node/rehearsal.js';
+
 export function runChild(argv: readonly string[]): Promise<void> {
   return runProcess([registerNode, registerProxy], argv);
 }

@@ -37,6 +37,15 @@ export interface StartNodeOptions {
   readonly onFatal?: (err: unknown) => void;
 }
 
+/**
+ * WAL segment size. Compaction deletes whole segments, and opening storage replays every segment
+ * left, so this bounds a restart's replay: with 64 MiB segments (the storage default, etcd's) a node
+ * that had taken 150,000 writes of 100 bytes replayed all of them at every start (~90 ms of a
+ * restart); with 2 MiB it replays about the entries since the compaction point, ~20,000. A segment
+ * roll costs a file creation and two fsyncs every ~15,000 such writes.
+ */
+export const WAL_SEGMENT_BYTES = 2 * 1024 * 1024;
+
 /** Default location of the per-node warnings-and-errors file. */
 export function errorFileOf(config: NodeConfig): string {
   return join(config.logDir ?? config.dataDir, `node-${config.id}.errors.log`);
@@ -53,6 +62,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       dir: config.dataDir,
       nodeId: config.id,
       clusterId: config.clusterId,
+      segmentBytes: WAL_SEGMENT_BYTES,
       log: (level, msg) => log[level](msg),
     });
   } catch (err) {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseBenchAllFlags, parseBenchFlags, BENCH_DEFAULTS } from '../../src/bench/index.js';
+import { median } from '../../src/bench/bench-all.js';
 import { UsageError } from '../../src/shared/index.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -65,10 +66,19 @@ test('bench-all flags: defaults, --only, and refusals', () => {
   assert.equal(d.memoryWrites, 1_000_000);
   assert.equal(d.failovers, 10);
   assert.equal(d.catchUpWrites, 10_000);
+  assert.equal(d.catchUps, 5);
+  assert.equal(parseBenchAllFlags({ catchUps: '3' }).catchUps, 3);
+  assert.throws(() => parseBenchAllFlags({ catchUps: '0' }), /--catch-ups/);
   assert.deepEqual(parseBenchAllFlags({ only: 'seq,failover' }).only, ['seq', 'failover']);
   assert.equal(parseBenchAllFlags({ memoryWrites: '200000' }).memoryWrites, 200_000);
   assert.throws(() => parseBenchAllFlags({ only: 'seq,bogus' }), /--only: expected a comma list/);
   assert.throws(() => parseBenchAllFlags({ failovers: '0' }), /--failovers/);
+});
+
+test('median: odd and even counts, unsorted input, none', () => {
+  assert.equal(median([300, 100, 200]), 200);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.ok(Number.isNaN(median([])));
 });
 
 test('through the CLI: each bad flag is one line on stderr and exit code 2, nothing on stdout', () => {
