@@ -226,6 +226,12 @@ export class NodeDriver {
     });
   }
 
+  /** Peer `from` says it has just started (POST /raft/hello): a leader heartbeats it now. */
+  peerStarted(from: NodeId): void {
+    this.#inOps.push(() => this.#raft.peerStarted(from));
+    this.#kick();
+  }
+
   /** Start an election now (admin). */
   campaign(): void {
     this.#inOps.push(() => this.#raft.campaign());

@@ -234,6 +234,14 @@ class PeerLink {
     }
   }
 
+  announce(): void {
+    if (this.#closed || this.o.faults.dropsTo(this.id)) return;
+    this.#pool
+      .request({ method: 'POST', path: '/raft/hello', headers: this.#headers, body: JSON.stringify({ from: this.o.self }), headersTimeout: this.o.timeoutMs, bodyTimeout: this.o.timeoutMs })
+      .then((r) => r.body.dump(), () => undefined)
+      .catch(() => undefined);
+  }
+
   #markDown(why: string): void {
     if (this.#down || this.#closed) return;
     this.#down = true;
@@ -286,6 +294,15 @@ export class HttpTransport implements Transport {
       touched.add(link);
     }
     for (const link of touched) link.flush();
+  }
+
+  /**
+   * Tells every peer that this node has just started (POST /raft/hello), so that the leader
+   * heartbeats it at once. Best effort, fire and forget: a peer that is down or cut off simply
+   * does not hear it, and the next heartbeat does the same job.
+   */
+  announce(): void {
+    for (const link of this.#links.values()) link.announce();
   }
 
   /** Which peers the last batch reached (for /status). */

@@ -129,6 +129,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     throw err;
   }
   driver.start();
+  transport.announce();
   const st = raft.status();
   const spareTakenAt = (globalThis as Record<symbol, unknown>)[Symbol.for('raft-sup.spareTakenAt')];
   const since = typeof spareTakenAt === 'number' ? spareTakenAt : 0;

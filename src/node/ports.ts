@@ -11,6 +11,7 @@ export interface RaftCore {
   propose(data: string): ProposeResult;
   readIndex(ctx: string): void;
   transferLeadership(to: NodeId): boolean;
+  peerStarted(from: NodeId): void;
   campaign(): void;
   hasReady(): boolean;
   ready(): Ready;

@@ -169,20 +169,22 @@ export function bcastAppend(r: Raft): void {
  * (min(commit, match), rule 11). They carry the newest read seq for ReadIndex confirmation.
  */
 export function bcastHeartbeat(r: Raft): void {
+  for (const id of r.peers) if (id !== r.id) sendHeartbeat(r, id);
+}
+
+/** One heartbeat (see bcastHeartbeat) to `to`. */
+export function sendHeartbeat(r: Raft, to: NodeId): void {
+  const pr = r.prs.get(to);
+  if (pr === undefined) return;
   const seq = r.readQueue.lastSeq();
   const readCtx = seq !== undefined ? { readCtx: String(seq) } : {};
-  for (const id of r.peers) {
-    if (id === r.id) continue;
-    const pr = r.prs.get(id);
-    if (pr === undefined) continue;
-    let prev = pr.match;
-    let prevTerm = r.log.termAt(prev);
-    if (prevTerm === undefined) {
-      prev = 0; // below our compaction point: index 0 matches everywhere
-      prevTerm = 0;
-    }
-    r.send({ type: 'App', to: id, prevLogIndex: prev, prevLogTerm: prevTerm, entries: [], commit: Math.min(r.log.committed, prev), ...readCtx });
+  let prev = pr.match;
+  let prevTerm = r.log.termAt(prev);
+  if (prevTerm === undefined) {
+    prev = 0; // below our compaction point: index 0 matches everywhere
+    prevTerm = 0;
   }
+  r.send({ type: 'App', to, prevLogIndex: prev, prevLogTerm: prevTerm, entries: [], commit: Math.min(r.log.committed, prev), ...readCtx });
 }
 
 /**

@@ -5,7 +5,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { KV_BAD_INPUTS } from './bad-inputs.js';
-import { errorOf, startSingleNode } from './helpers.js';
+import { errorOf, startSingleNode, testNodeConfig } from './helpers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startNode } from '../../src/node/index.js';
+import { createLogger } from '../../src/shared/index.js';
 import type { InjectOptions } from 'fastify';
 import type { RunningNode } from '../../src/node/index.js';
 
@@ -21,6 +26,26 @@ describe('node app', () => {
   after(async () => close());
 
   const inject = (o: InjectOptions) => node.app.inject(o);
+
+  test('POST /raft/hello: another member\'s id is accepted, anything else is a 400 naming the rule', async () => {
+    for (const payload of [{}, { from: 'x' }, { from: 1 }, { from: 99 }, { from: 2.5 }]) {
+      const r = await inject({ method: 'POST', url: '/raft/hello', headers: json, payload });
+      assert.equal(r.statusCode, 400, `${JSON.stringify(payload)}: ${r.body}`);
+      assert.match(errorOf(r.body).message, /another member's id/);
+    }
+    // A member of a three-node configuration whose peers are down: a hello from one is accepted.
+    const tmp = mkdtempSync(join(tmpdir(), 'rs-hello-'));
+    const three = await startNode(testNodeConfig(tmp, { peers: new Map([[1, 'http://127.0.0.1:1'], [2, 'http://127.0.0.1:2'], [3, 'http://127.0.0.1:3']]) }), { log: createLogger({ level: 'silent' }) });
+    try {
+      for (const from of [2, 3]) {
+        const r = await three.app.inject({ method: 'POST', url: '/raft/hello', headers: json, payload: { from } });
+        assert.equal(r.statusCode, 204, r.body);
+      }
+    } finally {
+      await three.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 
   test('snapshot chunks: a bad id, offset or query is a 400 naming it; a good chunk is accepted', async () => {
     const oct = { 'content-type': 'application/octet-stream' };

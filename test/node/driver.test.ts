@@ -35,6 +35,7 @@ class FakeCore implements RaftCore {
   }
   readIndex(ctx: string): void { this.#guard('readIndex'); this.readCtxs.push(ctx); }
   transferLeadership(): boolean { return false; }
+  peerStarted(): void {}
   campaign(): void {}
   hasReady(): boolean { return this.readies.length > 0; }
   ready(): Ready {

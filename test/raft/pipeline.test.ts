@@ -190,3 +190,18 @@ test('a stalled pipeline whose answer does not confirm the match falls back to p
   assert.equal(r.status().progress?.[2]?.state, 'probe');
   assert.equal(appsTo(flush(r).messages, 2).filter(withEntries).length, 1, 'one probe');
 });
+
+test('peerStarted: a leader heartbeats that peer at once; a follower ignores the hint', () => {
+  const r = replicatingLeader();
+  flush(r);
+  r.peerStarted(2);
+  const sent = flush(r).messages;
+  assert.deepEqual(sent.map((m) => [m.type, m.to]), [['App', 2]], 'one heartbeat, to node 2 only');
+  assert.equal(as(sent[0], 'App').prevLogIndex, 2, 'anchored at the match, like every heartbeat');
+  r.peerStarted(1); // itself: nothing
+  r.peerStarted(9); // not a member: nothing
+  assert.equal(flush(r).messages.length, 0);
+  const f = core(2, { terms: [1], hard: { term: 1 } });
+  f.peerStarted(3);
+  assert.equal(flush(f).messages.length, 0, 'only a leader acts on it');
+});

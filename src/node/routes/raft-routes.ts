@@ -34,6 +34,17 @@ export function raftRoutes(ctx: NodeContext): FastifyPluginAsync {
       return reply.code(204).send();
     });
 
+    // A peer announcing that it has just started (HttpTransport.announce): if we lead, it gets a
+    // heartbeat now instead of within a heartbeat interval, and its catch-up begins that much sooner.
+    app.post('/raft/hello', async (req, reply) => {
+      const from = (req.body as { from?: unknown } | null)?.from;
+      if (typeof from !== 'number' || !members.has(from) || from === self) {
+        throw apiError('BAD_REQUEST', { detail: `body must be {"from": N}, N another member's id (${[...members].filter((m) => m !== self).join(', ')})` });
+      }
+      if (!ctx.faults.dropsFrom(from)) ctx.driver.peerStarted(from);
+      return reply.code(204).send();
+    });
+
     // Checked by hand, not by a JSON schema: this route is the first a lagging follower serves
     // after a restart, and compiling Ajv there cost the catch-up ~40 ms (lazy-validators.ts).
     app.put<{ Params: { id: string }; Querystring: Record<string, string | string[] | undefined> }>(
