@@ -205,3 +205,30 @@ test('peerStarted: a leader heartbeats that peer at once; a follower ignores the
   f.peerStarted(3);
   assert.equal(flush(f).messages.length, 0, 'only a leader acts on it');
 });
+
+test('§7: a pipeline restarting behind the snapshot takes the snapshot when the entries outweigh it, the entries otherwise', () => {
+  for (const [data, expected] of [['small state', 'Snap'], ['x'.repeat(100_000), 'App']] as const) {
+    const r = replicatingLeader();
+    for (let i = 0; i < 50; i++) r.propose('v'.repeat(100)); // entries 3..52, ~6.6 kB with overhead
+    flush(r);
+    r.step(appOk(2, 1, 2, 52)); // node 2 has everything: 3..52 commit; node 3 stays at 2
+    flush(r);
+    r.compact({ meta: { index: 52, term: 2, voters: [1, 2, 3] }, data }, 2); // snapshot, all entries kept
+    r.step(appReject(3, 1, 2, 52, [2, 1])); // node 3 restarts its pipeline from 3
+    const to3 = flush(r).messages.filter((m) => m.to === 3);
+    assert.deepEqual(to3.map((m) => m.type), [expected], `snapshot of ${data.length} chars`);
+    if (expected === 'App') assert.equal(as(to3[0], 'App').prevLogIndex, 2, 'the entries from where node 3 ends');
+  }
+});
+
+test('a new leader that knows no match yet does not resend its whole log on a heartbeat answer', () => {
+  // Leader 1 elected in term 2 over a log of 30 entries that both followers hold.
+  const r = core(1, { terms: Array.from({ length: 30 }, () => 1), hard: { term: 1 } });
+  makeLeader(r);
+  flush(r);
+  assert.equal(r.status().progress?.[2]?.state, 'probe');
+  r.step(appOk(2, 1, 2, 0)); // the answer to a heartbeat anchored at match 0
+  const apps = appsTo(flush(r).messages, 2);
+  assert.ok(apps.every((m) => m.prevLogIndex >= 30), `probes from the end of the log, not from 1: ${JSON.stringify(apps.map((m) => [m.prevLogIndex, m.entries.length]))}`);
+  assert.notEqual(r.status().progress?.[2]?.state, 'replicate');
+});
