@@ -31,6 +31,8 @@ export interface BenchAllOptions {
   catchUpWrites: number;
   /** Rounds of the catch-up figure (stop a follower, write, start it); the median is the figure. */
   catchUps: number;
+  /** Run the shared cluster with warm spares (`up --warm-spares`). */
+  warmSpares: boolean;
   memoryWrites: number;
   only: FigureName[];
   json: boolean;
@@ -43,6 +45,7 @@ export interface BenchAllFlags {
   failovers?: string;
   catchUpWrites?: string;
   catchUps?: string;
+  warmSpares?: boolean;
   memoryWrites?: string;
   only?: string;
   json?: boolean;
@@ -63,6 +66,7 @@ export function parseBenchAllFlags(f: BenchAllFlags): BenchAllOptions {
     failovers: f.failovers === undefined ? 10 : int('--failovers', f.failovers, 1, 100),
     catchUpWrites: f.catchUpWrites === undefined ? 10_000 : int('--catch-up-writes', f.catchUpWrites, 1, 10_000_000),
     catchUps: f.catchUps === undefined ? 5 : int('--catch-ups', f.catchUps, 1, 100),
+    warmSpares: f.warmSpares === true,
     memoryWrites: f.memoryWrites === undefined ? 1_000_000 : int('--memory-writes', f.memoryWrites, 1, 100_000_000),
     only,
     json: f.json === true,
@@ -152,7 +156,7 @@ export async function runBenchAll(o: BenchAllOptions, io: BenchIo): Promise<numb
   try {
     if (needShared) {
       progress.live('starting a fresh 3-node cluster and the proxy…');
-      cluster = await startFreshCluster({ nodes: 3 });
+      cluster = await startFreshCluster({ nodes: 3, warmSpares: o.warmSpares });
       progress.clear();
       const c = cluster;
       const load = async (name: FigureName, label: string, workload: Workload, target: BenchTarget, clients: number, tgt: string, check: Check, etcd: string): Promise<void> => {
@@ -195,7 +199,7 @@ export async function runBenchAll(o: BenchAllOptions, io: BenchIo): Promise<numb
         }
       }
       if (want('catchup')) {
-        const label = `catch-up after missing ${formatInt(o.catchUpWrites)} writes${o.catchUps > 1 ? ` (median of ${o.catchUps})` : ''}`;
+        const label = `catch-up after missing ${formatInt(o.catchUpWrites)} writes${o.catchUps > 1 ? ` (median of ${o.catchUps})` : ''}${o.warmSpares ? ', warm spares' : ''}`;
         try {
           // Like failover, a median of several rounds: one restart is one sample of a noisy machine.
           const rounds: CatchUpResult[] = [];

@@ -35,6 +35,8 @@ export interface FreshClusterOptions {
   /** Write a heap snapshot of a child into DIR when it receives SIGUSR2 (diagnosis). */
   heapDir?: string | undefined;
   readyTimeoutMs?: number;
+  /** Warm spares for nodes that are down (`up --warm-spares`). */
+  warmSpares?: boolean;
 }
 
 /** The compiled CLI the children run (dist/src/cli/main.js). */
@@ -68,7 +70,7 @@ export async function startFreshCluster(o: FreshClusterOptions): Promise<BenchCl
   try {
     c = await startInProcessCluster({
       nodes: o.nodes, dir: o.dir, tempPrefix: 'rs-bench-', nodeArgs: o.nodeArgs ?? [], cliEntry: CLI_ENTRY,
-      stopGraceMs: 5000, readyTimeoutMs: o.readyTimeoutMs ?? 60_000, purpose: 'benchmark',
+      stopGraceMs: 5000, readyTimeoutMs: o.readyTimeoutMs ?? 60_000, purpose: 'benchmark', warmSpares: o.warmSpares === true,
     });
   } catch (err) {
     restoreEnv();

@@ -127,7 +127,7 @@ export function childEntryOf(cliEntry: string): string {
  * The children: every node with `--lifeline --enable-faults` (under NODE_RUNTIME_FLAGS) and the proxy with `--lifeline`.
  * `cliEntry` is the compiled CLI (`dist/src/cli/main.js`); children run childEntryOf(cliEntry) under this same Node.
  */
-export function childSpecs(spec: ClusterSpec, cliEntry: string, stopGraceMs?: number): ChildSpec[] {
+export function childSpecs(spec: ClusterSpec, cliEntry: string, stopGraceMs?: number, o: { warmSpares?: boolean } = {}): ChildSpec[] {
   const entry = childEntryOf(cliEntry);
   const ids = nodeIds(spec);
   const members = ids.map((id) => `${id}=${nodeUrl(spec, id)}`).join(',');
@@ -142,8 +142,8 @@ export function childSpecs(spec: ClusterSpec, cliEntry: string, stopGraceMs?: nu
       name: nodeName(id),
       command: process.execPath,
       args: [...NODE_RUNTIME_FLAGS, entry, ...nodeArgs],
-      // A node that is down gets a warm spare (child-process.ts); the labels name it in `ps`.
-      warm: { args: [...NODE_RUNTIME_FLAGS, entry, AWAIT_ARGS_FLAG, nodeName(id), spec.dir], send: nodeArgs },
+      // With warm spares, a node that is down gets one (child-process.ts); the labels name it in `ps`.
+      ...(o.warmSpares === true ? { warm: { args: [...NODE_RUNTIME_FLAGS, entry, AWAIT_ARGS_FLAG, nodeName(id), spec.dir], send: nodeArgs } } : {}),
       cwd: spec.dir,
       ...grace,
     };

@@ -30,6 +30,8 @@ export interface UpOptions {
   /** How long to wait for readiness (default 60 s). */
   readyTimeoutMs?: number;
   stopGraceMs?: number;
+  /** Warm spares for nodes that are down (child-process.ts); off by default. */
+  warmSpares?: boolean;
 }
 
 // sun_path limit (see control-socket.ts); checked here too so -d fails before spawning anything.
@@ -143,6 +145,7 @@ async function startOrExplain(opts: UpOptions & { terminal?: { out: TextSink; co
       ...(opts.terminal ? { terminal: opts.terminal } : {}),
       ...(opts.readyTimeoutMs !== undefined ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
       ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
+      warmSpares: opts.warmSpares === true,
     });
   } catch (err) {
     if (err instanceof ControlSocketError) throw new SupervisorError('USAGE', err.message);

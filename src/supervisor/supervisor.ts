@@ -39,6 +39,13 @@ export interface SupervisorOptions {
   statusTimeoutMs?: number;
   /** For `random` / `follower` targets; seeded by scenarios. */
   random?: () => number;
+  /**
+   * Keep a warm spare for every node that is down (`up --warm-spares`). Off by default: with spares
+   * a restarted node rejoins within ~50 ms, and under heavy CPU contention (three scenario clusters
+   * and the simulator on two cores) that made the follower-outage scenario see an extra election in
+   * 2–5 of 21 runs, against none without spares; not explained yet (README, Performance).
+   */
+  warmSpares?: boolean;
 }
 
 /** A child plus what the supervisor knows about it. */
@@ -118,7 +125,7 @@ export class Supervisor {
     this.#clusterLog.on('error', () => undefined); // a full disk must not take the cluster down
     this.#muxes.push(new LogMux({ out: { write: (t: string) => this.#clusterLog.write(t) }, color: false, logsDir: dir }));
     if (opts.terminal !== undefined) this.#muxes.push(new LogMux({ out: opts.terminal.out, color: opts.terminal.color }));
-    const specs = childSpecs(opts.spec, opts.cliEntry, opts.stopGraceMs);
+    const specs = childSpecs(opts.spec, opts.cliEntry, opts.stopGraceMs, { warmSpares: opts.warmSpares === true });
     const ids = nodeIds(opts.spec);
     this.children = specs.map((childSpec, i) => {
       const id = ids[i] ?? null;
@@ -286,7 +293,7 @@ export class Supervisor {
   }
 
   #scheduleSpare(sc: SupervisedChild): void {
-    if (this.#down !== null) return;
+    if (this.#down !== null || this.#opts.warmSpares !== true) return;
     const t = setTimeout(() => {
       this.#spareTimers.delete(t);
       if (this.#down === null && sc.child.pid === null) void sc.child.prewarm().catch(() => false);

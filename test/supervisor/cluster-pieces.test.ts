@@ -38,6 +38,11 @@ describe('cluster spec', () => {
     assert.equal(n2[n2.indexOf('/x/child-launch.js') + 1], 'node');
     const proxyArgs = kids[3]?.args ?? [];
     assert.deepEqual(proxyArgs.slice(0, 2), ['/x/child-launch.js', 'proxy']);
+    assert.ok(kids.every((k) => k.warm === undefined), 'no warm spares unless asked for');
+    const warm = childSpecs(spec, '/x/main.js', undefined, { warmSpares: true });
+    assert.deepEqual(warm[1]?.warm?.args, ['--optimize-for-size', '/x/child-launch.js', '--await-args', 'node-2', spec.dir]);
+    assert.deepEqual(warm[1]?.warm?.send, n2.slice(n2.indexOf('node')), 'a spare is sent exactly the arguments a node is started with');
+    assert.equal(warm[3]?.warm, undefined, 'the proxy has no spare');
     assert.equal(n2[n2.indexOf('--port') + 1], '5002');
     assert.equal(n2[n2.indexOf('--peers') + 1], '1=http://127.0.0.1:5001,2=http://127.0.0.1:5002,3=http://127.0.0.1:5003');
     assert.equal(n2[n2.indexOf('--data-dir') + 1], join(spec.dir, 'node-2'));
