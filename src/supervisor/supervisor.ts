@@ -43,7 +43,7 @@ export interface SupervisorOptions {
    * Keep a warm spare for every node that is down (`up --warm-spares`). Off by default: with spares
    * a restarted node rejoins within ~50 ms, and under heavy CPU contention (three scenario clusters
    * and the simulator on two cores) that made the follower-outage scenario see an extra election in
-   * 2–5 of 21 runs, against none without spares; not explained yet (README, Performance).
+   * 2–5 of 21 runs, against none (and once in a CI run) without spares; not explained yet (README).
    */
   warmSpares?: boolean;
 }
