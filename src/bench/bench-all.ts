@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../shared/cli-errors.js';
 import { measureCatchUp, type CatchUpResult } from './catch-up.js';
+import { median } from './histogram.js';
 import { startFreshCluster, type BenchCluster } from './cluster.js';
 import { formatInt, formatMb, formatMs, formatRate } from './format.js';
 import { measureMemory } from './memory.js';
@@ -271,10 +272,3 @@ export async function runBenchAll(o: BenchAllOptions, io: BenchIo): Promise<numb
   return 0;
 }
 
-/** The median of `xs` (the mean of the middle two for an even count); NaN for none. */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}

@@ -198,8 +198,19 @@ export function bcastHeartbeat(r: Raft): void {
   for (const id of r.peers) if (id !== r.id) sendHeartbeat(r, id);
 }
 
+/**
+ * A hint from outside the protocol that `from` has just (re)started (a node announcing itself). A
+ * leader heartbeats it now rather than at the next heartbeat tick, so its answer restarts
+ * replication to it up to a heartbeat interval sooner; anyone else ignores it. Always safe: a
+ * leader may send a heartbeat whenever it likes.
+ */
+export function onPeerStarted(r: Raft, from: NodeId): void {
+  if (r.role !== 'leader' || from === r.id || !r.prs.has(from)) return;
+  sendHeartbeat(r, from);
+}
+
 /** One heartbeat (see bcastHeartbeat) to `to`. */
-export function sendHeartbeat(r: Raft, to: NodeId): void {
+function sendHeartbeat(r: Raft, to: NodeId): void {
   const pr = r.prs.get(to);
   if (pr === undefined) return;
   const seq = r.readQueue.lastSeq();

@@ -6,7 +6,7 @@ import { Progress } from './progress.js';
 import { ReadIndexQueue } from './read-index.js';
 import { quorumSize } from './quorum.js';
 import { validateConfig } from './config.js';
-import { stepLeader, bcastAppend, bcastHeartbeat, sendAppend, sendHeartbeat, maybeCommit, sendTimeoutNow, restartDeferred } from './leader.js';
+import { stepLeader, bcastAppend, bcastHeartbeat, sendAppend, onPeerStarted, maybeCommit, sendTimeoutNow, restartDeferred } from './leader.js';
 import { handleVoteRequest, runCampaign, stepCandidate, stepFollower } from './election.js';
 import { failAllReads, handleReadIndexRequest } from './reads.js';
 import {
@@ -187,16 +187,10 @@ export class Raft {
     }
   }
 
-  /**
-   * A hint from outside the protocol that `from` has just (re)started, e.g. a node announcing
-   * itself after a restart. A leader sends it a heartbeat now rather than at the next heartbeat
-   * tick, so its answer restarts replication to it up to a heartbeat interval sooner. Anyone else
-   * ignores it. Always safe: a leader may send a heartbeat whenever it likes.
-   */
+  /** A hint that `from` has just (re)started: a leader heartbeats it now (leader.ts, onPeerStarted). */
   peerStarted(from: NodeId): void {
     this.assertNotInReady('peerStarted');
-    if (this.role !== 'leader' || from === this.id || !this.prs.has(from)) return;
-    sendHeartbeat(this, from);
+    onPeerStarted(this, from);
   }
 
   /** Leader: bring `to` up to date, then tell it to campaign at once (thesis §3.10). */

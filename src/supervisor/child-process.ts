@@ -22,7 +22,8 @@
 //   ~200). The spare is a fresh process that has never been this child: it opens storage and its
 //   port only once told to. It has its own process group and the lifeline (stdin EOF ends it).
 import { EventEmitter } from 'node:events';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
+import { launchChild, spawnedOrWhy } from './spawn-child.js';
 import { groupAlive, signalGroup, type SignalName } from './process-group.js';
 import { waitUntil } from './wait.js';
 
@@ -285,11 +286,11 @@ export class ManagedChild extends EventEmitter<ChildEvents> {
     if (warm === undefined || this.#sparesRetired || this.hasSpare || this.pid !== null || this.#starting !== null) return false;
     let subprocess: ResultPromise;
     try {
-      subprocess = this.#launch(warm.args);
+      subprocess = launchChild(this.#spec, warm.args);
     } catch {
       return false; // a normal start will report why
     }
-    if ((await this.#spawned(subprocess)) !== null || subprocess.pid === undefined) return false;
+    if ((await spawnedOrWhy(subprocess)) !== null || subprocess.pid === undefined) return false;
     const spare: Spare = { subprocess, pid: subprocess.pid, alive: true };
     subprocess.once('exit', () => {
       spare.alive = false;
@@ -306,39 +307,6 @@ export class ManagedChild extends EventEmitter<ChildEvents> {
     return true;
   }
 
-  #launch(args: readonly string[]): ResultPromise {
-    return execa(this.#spec.command, [...args], {
-      cwd: this.#spec.cwd,
-      env: this.#spec.env,
-      extendEnv: true,
-      detached: true, // setsid(): own process group, so signals reach grandchildren too
-      cleanup: false, // the lifeline, not an exit hook, ends children when we die
-      stdin: 'pipe', // the lifeline: never written (but for a spare's one line), closed by the kernel when we die
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      encoding: 'buffer',
-      forceKillAfterDelay: false,
-      windowsHide: true,
-    });
-  }
-
-  /** Resolves null once the process is spawned, or why it could not be. */
-  #spawned(subprocess: ResultPromise): Promise<string | null> {
-    // The result promise settles after stdio closes; never let it reject unhandled.
-    const settled = subprocess.then((r) => r, (e: unknown) => e);
-    return new Promise<string | null>((resolve) => {
-      subprocess.once('spawn', () => resolve(null));
-      subprocess.once('error', (err) => resolve(err.message));
-      void settled.then((r) => {
-        // execa reports a synchronous spawn failure only through its result.
-        const res = r as { failed?: boolean; shortMessage?: string; message?: string };
-        resolve(res.failed === true ? (res.shortMessage ?? res.message ?? 'spawn failed') : 'exited before spawn');
-      });
-    });
-  }
-
   async #spawn(): Promise<void> {
     this.#desired = 'running';
     this.#setState('starting');
@@ -352,11 +320,11 @@ export class ManagedChild extends EventEmitter<ChildEvents> {
       subprocess.stdin?.write(`${JSON.stringify(this.#spec.warm.send)}\n`);
     } else {
       try {
-        subprocess = this.#launch(this.#spec.args ?? []);
+        subprocess = launchChild(this.#spec, this.#spec.args ?? []);
       } catch (err) {
         throw this.#failStart(err instanceof Error ? err.message : String(err));
       }
-      const spawned = await this.#spawned(subprocess);
+      const spawned = await spawnedOrWhy(subprocess);
       if (spawned !== null || subprocess.pid === undefined) throw this.#failStart(spawned ?? 'no pid');
     }
     if (subprocess.pid === undefined) throw this.#failStart('no pid');

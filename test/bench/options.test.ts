@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseBenchAllFlags, parseBenchFlags, BENCH_DEFAULTS } from '../../src/bench/index.js';
-import { median } from '../../src/bench/bench-all.js';
+import { median } from '../../src/bench/histogram.js';
 import { UsageError } from '../../src/shared/index.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
