@@ -1,20 +1,23 @@
-// Outbound peer transport over HTTP. One keep-alive undici pool per peer and one queue per peer:
-// everything the core wants to send to a peer while a POST is in flight is batched into the next
-// POST, so throughput never depends on the number of messages. Every call has a timeout, and peers
-// are fully independent — a dead or SIGSTOPped follower only ever delays its own queue (the
-// original froze when one follower was paused). Lost batches are simply dropped: Raft retransmits.
+// Outbound peer transport. Messages go over one long-lived stream per peer (peer-stream.ts: an
+// HTTP Upgrade on the peer's port, then length-prefixed JSON batches), one queue per peer:
+// everything the core wants to send while the stream cannot take more is batched into the next
+// frame, so throughput never depends on the number of messages. Peers are fully independent — a
+// dead or SIGSTOPped follower only ever delays its own queue (the original froze when one follower
+// was paused). What cannot be sent is dropped: Raft retransmits.
 //
 // Empty appends that confirm no read (a heartbeat, or the leader announcing a new commit index) are
 // the one kind of message that loses nothing by waiting: the next append to the same peer carries
 // a commit index at least as new. So a queue holding only those waits COALESCE_MS for company, and
 // one followed by a later append in the same queue is dropped. At one write at a time this halves
-// the POSTs per write — each write's commit announcement rides with the next write's append — and
+// the frames per write — each write's commit announcement rides with the next write's append — and
 // with it the CPU and latency of a sequential write. (Dropping and delaying are what a network may
 // do to any message; Raft copes by design.)
 //
 // InstallSnapshot is the exception: its data can be large, so it goes to its own endpoint in chunks
-// over a separate pool and never holds up appends and heartbeats to the same peer.
+// over a separate pool and never holds up appends and heartbeats to the same peer. So does the
+// hello a starting node sends (POST /raft/hello).
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from '../shared/undici-pool.js';
 import type { Logger } from 'pino';
@@ -22,13 +25,14 @@ import type { Message, MsgSnap, NodeId } from '../raft/index.js';
 import type { FaultFilter } from './fault-filter.js';
 import type { Transport } from './ports.js';
 import type { WireBatch } from './message-codec.js';
+import { encodeFrame, openPeerStream } from './peer-stream.js';
 
 export interface HttpTransportOptions {
   readonly self: NodeId;
   /** Every member's base URL (self included; self is never sent to). */
   readonly peers: ReadonlyMap<NodeId, string>;
   readonly token?: string | undefined;
-  /** Deadline of one message POST (ms). */
+  /** Deadline of opening a stream, of a hello, and of a stream that stops taking data (ms). */
   readonly timeoutMs: number;
   /** Deadline of one snapshot chunk (ms). */
   readonly snapshotTimeoutMs?: number;
@@ -40,9 +44,7 @@ export interface HttpTransportOptions {
 }
 
 const DEFAULT_CHUNK = 1024 * 1024;
-/** POSTs in flight per peer, pipelined in order on one connection. */
-const MAX_PIPELINE = 4;
-/** Soft cap on the entry data in one POST (the receiving route accepts up to 64 MiB of JSON). */
+/** Soft cap on the entry data in one frame (a receiver accepts frames of up to 64 MiB). */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 /** How long a queue of nothing but empty appends waits for a message to travel with (ms). */
 const COALESCE_MS = 2;
@@ -53,16 +55,20 @@ function isBareAppend(m: Message): boolean {
 }
 
 class PeerLink {
+  /** Only for the hello (messages travel on #stream). */
   readonly #pool: Pool;
   readonly #snapPool: Pool;
   readonly #headers: Record<string, string>;
   #queue: Message[] = [];
-  #inflight = 0;
+  #stream: Socket | undefined;
+  #connecting = false;
   #snapBusy = false;
+  /** Armed while the stream holds data the peer has not taken: a peer that stops reading is cut. */
+  #stallTimer: NodeJS.Timeout | undefined;
   #coalesceTimer: NodeJS.Timeout | undefined;
   #down = false;
   #closed = false;
-  /** Counters for /status and tests. */
+  /** Counters for tests. */
   sentBatches = 0;
   failedBatches = 0;
 
@@ -73,7 +79,7 @@ class PeerLink {
   ) {
     const origin = new URL(url).origin;
     const connectTimeout = Math.min(o.timeoutMs, 1000);
-    this.#pool = new Pool(origin, { connections: 1, pipelining: MAX_PIPELINE, keepAliveTimeout: 60_000, connect: { timeout: connectTimeout } });
+    this.#pool = new Pool(origin, { connections: 1, keepAliveTimeout: 10_000, connect: { timeout: connectTimeout } });
     this.#snapPool = new Pool(origin, { connections: 1, pipelining: 1, keepAliveTimeout: 10_000, connect: { timeout: connectTimeout } });
     this.#headers = { 'content-type': 'application/json' };
     if (o.token) this.#headers.authorization = `Bearer ${o.token}`;
@@ -91,10 +97,8 @@ class PeerLink {
   }
 
   /**
-   * Sends what is queued, as long as fewer than MAX_PIPELINE POSTs are in flight. The POSTs share one
-   * keep-alive connection with HTTP/1.1 pipelining, so they arrive — and are handled — in the order
-   * sent, while a message never waits a round trip for the previous batch's answer (it used to, and
-   * on a loaded machine that round trip was most of a write's latency).
+   * Sends what is queued, as far as the stream takes it without buffering (the kernel's socket
+   * buffer is the pipeline); the rest waits for `drain` and goes as one frame.
    */
   flush(): void {
     if (this.#queue.length > 0 && this.#queue.every(isBareAppend)) {
@@ -113,21 +117,84 @@ class PeerLink {
       this.#coalesceTimer = undefined;
     }
     this.#dropSuperseded();
-    while (!this.#closed && this.#inflight < MAX_PIPELINE && this.#queue.length > 0) {
-      const batch = this.#takeBatch();
-      this.#inflight++;
-      void this.#send(batch).finally(() => {
-        this.#inflight--;
-        this.flush();
+    if (this.#closed || this.#queue.length === 0) return;
+    const s = this.#stream;
+    if (s === undefined) {
+      this.#connect();
+      return;
+    }
+    while (this.#queue.length > 0 && !s.writableNeedDrain) this.#dispatch(s, this.#takeBatch());
+  }
+
+  /** Applies the fault filter's cut, loss and delay, then writes the batch as one frame. */
+  #dispatch(s: Socket, batch: Message[]): void {
+    if (this.o.faults.dropsTo(this.id) || this.o.faults.losesBatch()) return;
+    const delay = this.o.faults.delayMs();
+    if (delay > 0) {
+      void sleep(delay).then(() => {
+        if (!this.#closed && this.#stream === s && !this.o.faults.dropsTo(this.id)) this.#write(s, batch);
       });
+      return;
+    }
+    this.#write(s, batch);
+  }
+
+  #write(s: Socket, messages: Message[]): void {
+    const body: WireBatch = { from: this.o.self, messages };
+    s.write(encodeFrame(JSON.stringify(body)));
+    this.sentBatches++;
+    if (s.writableLength > 0 && this.#stallTimer === undefined) {
+      this.#stallTimer = setTimeout(() => this.#lost(s, `took no data for ${this.o.timeoutMs} ms`, true), this.o.timeoutMs);
     }
   }
 
-  async #send(batch: Message[]): Promise<void> {
-    const delay = this.o.faults.delayMs();
-    if (delay > 0) await sleep(delay);
-    if (this.#closed || this.o.faults.dropsTo(this.id) || this.o.faults.losesBatch()) return;
-    await this.#post(batch);
+  /**
+   * Opens the stream. Until it is open, messages wait in the queue; if it cannot be opened they are
+   * dropped (Raft retransmits), so a dead peer never accumulates stale messages. The next message
+   * to the peer (a leader heartbeats every few tens of ms) tries again.
+   */
+  #connect(): void {
+    if (this.#connecting || this.#closed) return;
+    this.#connecting = true;
+    openPeerStream(this.url, { self: this.o.self, token: this.o.token }, Math.min(this.o.timeoutMs, 1000)).then(
+      (s) => {
+        this.#connecting = false;
+        if (this.#closed) {
+          s.destroy();
+          return;
+        }
+        this.#stream = s;
+        s.on('drain', () => {
+          this.#clearStall();
+          this.flush();
+        });
+        s.on('error', (err) => this.#lost(s, describeError(err)));
+        s.on('close', () => this.#lost(s, 'connection closed'));
+        s.on('data', () => undefined); // the receiver never writes on a stream; ignore it if it does
+        this.#markUp();
+        this.flush();
+      },
+      (err: unknown) => {
+        this.#connecting = false;
+        this.failedBatches++;
+        this.#queue = [];
+        this.#markDown(describeError(err));
+      },
+    );
+  }
+
+  #lost(s: Socket, why: string, destroy = false): void {
+    if (destroy) s.destroy();
+    if (this.#stream !== s) return;
+    this.#stream = undefined;
+    this.#clearStall();
+    this.failedBatches++;
+    this.#markDown(why);
+  }
+
+  #clearStall(): void {
+    if (this.#stallTimer !== undefined) clearTimeout(this.#stallTimer);
+    this.#stallTimer = undefined;
   }
 
   /** Drops every bare append that a later append in the queue supersedes (see the header). */
@@ -141,7 +208,7 @@ class PeerLink {
 
   /**
    * Everything queued, up to about MAX_BATCH_BYTES of entry data (at least one message): appends of
-   * 1 MiB values to a lagging follower must not add up to a body the receiver refuses forever.
+   * 1 MiB values to a lagging follower must not add up to a frame the receiver refuses forever.
    */
   #takeBatch(): Message[] {
     let bytes = 0;
@@ -158,34 +225,6 @@ class PeerLink {
       return all;
     }
     return this.#queue.splice(0, n);
-  }
-
-  async #post(messages: Message[]): Promise<void> {
-    const body: WireBatch = { from: this.o.self, messages };
-    try {
-      const res = await this.#pool.request({
-        method: 'POST',
-        path: '/raft/messages',
-        // Lets undici pipeline POSTs: a batch may safely arrive twice (Raft ignores duplicates).
-        idempotent: true,
-        headers: this.#headers,
-        body: JSON.stringify(body),
-        // undici's own timeouts (no AbortSignal: it costs more than the rest of the call).
-        headersTimeout: this.o.timeoutMs,
-        bodyTimeout: this.o.timeoutMs,
-      });
-      const text = await res.body.text();
-      if (res.statusCode >= 300) {
-        this.failedBatches++;
-        this.#markDown(`answered ${res.statusCode}: ${text.slice(0, 200)}`);
-        return;
-      }
-      this.sentBatches++;
-      this.#markUp();
-    } catch (err) {
-      this.failedBatches++;
-      this.#markDown(describeError(err));
-    }
   }
 
   async #sendSnapshot(m: MsgSnap): Promise<void> {
@@ -262,6 +301,9 @@ class PeerLink {
     this.#closed = true;
     this.#queue = [];
     if (this.#coalesceTimer !== undefined) clearTimeout(this.#coalesceTimer);
+    this.#clearStall();
+    this.#stream?.destroy();
+    this.#stream = undefined;
     await Promise.all([this.#pool.destroy().catch(() => undefined), this.#snapPool.destroy().catch(() => undefined)]);
   }
 }
@@ -272,7 +314,7 @@ function describeError(err: unknown): string {
   return e.code ?? e.cause?.code ?? e.message ?? String(err);
 }
 
-/** The node's outbound transport: per-peer queues, batched POSTs, chunked snapshots. */
+/** The node's outbound transport: per-peer queues, a message stream per peer, chunked snapshots. */
 export class HttpTransport implements Transport {
   readonly #links = new Map<NodeId, PeerLink>();
   readonly #log: Logger;
@@ -305,7 +347,7 @@ export class HttpTransport implements Transport {
     for (const link of this.#links.values()) link.announce();
   }
 
-  /** Which peers the last batch reached (for /status). */
+  /** Which peers' streams are open or not known to be broken. */
   reachability(): Record<number, boolean> {
     const out: Record<number, boolean> = {};
     for (const [id, link] of this.#links) out[id] = link.reachable;

@@ -1,6 +1,6 @@
-// The peer transport and its fault filter, over real HTTP on loopback: batching, one-way and
-// two-way cuts, loss and delay, a dead or frozen peer never holding up a healthy one, and chunked
-// InstallSnapshot reassembled whole on the other side.
+// The peer transport and its fault filter, over real sockets on loopback: batching on the message
+// stream, one-way and two-way cuts, loss and delay, a dead or frozen peer never holding up a healthy
+// one, a restarted peer reconnected to, and chunked InstallSnapshot reassembled whole on the other side.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -18,19 +18,23 @@ import { freePort, waitFor } from './helpers.js';
 const log = createLogger({ level: 'silent' });
 const seed = process.env.SEED === undefined ? Math.floor(Math.random() * 0x7fffffff) : Number(process.env.SEED);
 
-/** A peer that runs the real raft routes and records what reaches its "driver". */
-async function receiver(id: number, members: number[], faults = new FaultFilter()): Promise<{ app: FastifyInstance; url: string; got: Message[]; batches: number; requests: number; faults: FaultFilter }> {
+/** A peer that runs the real raft routes and records what reaches its "driver" (`received` counts batches before the fault filter). */
+async function receiver(id: number, members: number[], faults = new FaultFilter(), port = 0): Promise<{ app: FastifyInstance; url: string; got: Message[]; batches: number; received: number; faults: FaultFilter }> {
   const got: Message[] = [];
-  const state = { batches: 0, requests: 0 };
+  const state = { batches: 0, received: 0 };
+  const dropsFrom = faults.dropsFrom.bind(faults);
+  faults.dropsFrom = (peer) => {
+    state.received++;
+    return dropsFrom(peer);
+  };
   const driver = { deliver: (ms: readonly Message[]) => { state.batches++; got.push(...ms); } };
   const config = { id, peers: new Map(members.map((m) => [m, 'http://127.0.0.1:1'])) } as unknown as NodeConfig;
   const ctx = { config, driver, faults, snapshots: new SnapshotReceiver(() => memoryIncomingSnapshot(), log), log, startedAt: 0 } as unknown as NodeContext;
   const app = Fastify(hardenedServerOptions(undefined, log));
   installHardening(app, { log });
-  app.addHook('onResponse', async () => void state.requests++);
   await app.register(raftRoutes(ctx));
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, url, got, get batches() { return state.batches; }, get requests() { return state.requests; }, faults };
+  const url = await app.listen({ host: '127.0.0.1', port });
+  return { app, url, got, get batches() { return state.batches; }, get received() { return state.received; }, faults };
 }
 
 const heartbeat = (from: number, to: number, commit = 0): Message => ({ type: 'App', from, to, term: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [], commit });
@@ -38,7 +42,7 @@ const heartbeat = (from: number, to: number, commit = 0): Message => ({ type: 'A
 /** A heartbeat that confirms a read: never delayed or dropped by the transport. */
 const readBeat = (from: number, to: number, commit: number): Message => ({ ...heartbeat(from, to, commit), readCtx: String(commit) }) as Message;
 
-test('messages to one peer are batched into few POSTs and arrive in order', async () => {
+test('messages to one peer are batched into few frames and arrive in order', async () => {
   const r2 = await receiver(2, [1, 2]);
   const faults = new FaultFilter();
   const t = new HttpTransport({ self: 1, peers: new Map([[1, 'http://127.0.0.1:1'], [2, r2.url]]), timeoutMs: 1000, faults, log });
@@ -46,7 +50,7 @@ test('messages to one peer are batched into few POSTs and arrive in order', asyn
     for (let i = 1; i <= 200; i++) t.send([readBeat(1, 2, i)]);
     await waitFor('200 messages', () => r2.got.length === 200);
     assert.deepEqual(r2.got.map((m) => (m as { commit: number }).commit), Array.from({ length: 200 }, (_, i) => i + 1));
-    assert.ok(r2.batches < 200, `${r2.batches} POSTs for 200 messages`);
+    assert.ok(r2.batches < 200, `${r2.batches} frames for 200 messages`);
   } finally {
     await t.close();
     await r2.app.close();
@@ -88,9 +92,9 @@ test('dropTo cuts one direction to one peer; dropFrom cuts on the receiving side
     t.send([heartbeat(1, 2, 1), heartbeat(1, 3, 1)]);
     await waitFor('node 3 to get its message', () => r3.got.length === 1);
     r3.faults.set({ dropFrom: [1] });
-    const before = r3.requests;
+    const before = r3.received;
     t.send([heartbeat(1, 2, 2), heartbeat(1, 3, 2)]);
-    await waitFor('node 3 to receive (and discard) the batch', () => r3.requests > before);
+    await waitFor('node 3 to receive (and discard) the batch', () => r3.received > before);
     faults.heal();
     r3.faults.heal();
     t.send([heartbeat(1, 2, 3), heartbeat(1, 3, 3)]);
@@ -203,7 +207,7 @@ test('a backlog of large appends is split into bodies the receiver accepts', asy
     }
     t.send(msgs);
     await waitFor('all 12 appends', () => r2.got.length === 12, 20_000);
-    assert.ok(r2.batches >= 2, `${r2.batches} POSTs`);
+    assert.ok(r2.batches >= 2, `${r2.batches} frames`);
   } finally {
     await t.close();
     await r2.app.close();

@@ -1,8 +1,11 @@
-// Peer endpoints: message batches, and InstallSnapshot in chunks. One-way: the answer to a batch is
-// 204 as soon as it is queued for the core; Raft replies travel as messages of their own.
+// Peer endpoints: the message stream (GET /raft/stream, an HTTP Upgrade: peer-stream.ts), one-shot
+// message batches (POST /raft/messages: the same batches, for tools and tests), the hello, and
+// InstallSnapshot in chunks. All one-way: the answer to a batch is 204 as soon as it is queued for
+// the core; Raft replies travel as messages of their own.
 import type { FastifyPluginAsync } from 'fastify';
 import { apiError } from '../../shared/index.js';
 import { parseBatch, parseSnapEnvelope } from '../message-codec.js';
+import { acceptPeerStreams } from '../peer-stream.js';
 import type { NodeContext } from '../context.js';
 
 /** Appends carry entries of up to 1 MiB each, batched: allow generous bodies on this route only. */
@@ -24,6 +27,21 @@ export function raftRoutes(ctx: NodeContext): FastifyPluginAsync {
   const self = ctx.config.id;
   const members = new Set(ctx.config.peers.keys());
   return async (app) => {
+    // A cut link drops silently, like a real network: the sender learns nothing.
+    const closeStreams = acceptPeerStreams(app.server, {
+      self,
+      members,
+      token: ctx.config.token,
+      log: ctx.log,
+      deliver: (from, messages) => {
+        if (!ctx.faults.dropsFrom(from)) ctx.driver.deliver(messages);
+      },
+    });
+    app.addHook('preClose', (done) => {
+      closeStreams();
+      done();
+    });
+
     app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: CHUNK_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
     app.post('/raft/messages', { bodyLimit: BATCH_BODY_LIMIT }, async (req, reply) => {
