@@ -20,6 +20,8 @@ interface CliArgs {
   bug: BugName | undefined;
   trace: boolean;
   jobs: number;
+  /** A job of a parallel run: stop when the parent is gone (checked between seeds: the loop is synchronous). */
+  lifeline: boolean;
 }
 
 function parse(argv: string[]): CliArgs {
@@ -34,6 +36,7 @@ function parse(argv: string[]): CliArgs {
       bug: { type: 'string' },
       trace: { type: 'boolean', default: false },
       jobs: { type: 'string' },
+      lifeline: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -64,6 +67,7 @@ function parse(argv: string[]): CliArgs {
     bug: bug as BugName | undefined,
     trace: values.trace === true,
     jobs: int('jobs', values.jobs, 1, availableParallelism()),
+    lifeline: values.lifeline === true,
   };
 }
 
@@ -88,7 +92,10 @@ function runHere(args: CliArgs): number {
   const failures: SimResult[] = [];
   let totalOps = 0;
   console.log(`sim: ${args.seeds} seed(s) from ${args.firstSeed}, ${ticks} ticks each${args.nodes ? `, ${args.nodes} nodes` : ', 3 or 5 nodes'}${args.bug ? `, planted bug ${args.bug}` : ''}`);
+  const parent = process.ppid;
   for (let i = 0; i < args.seeds; i++) {
+    // Killed, the parent takes its jobs with it: they would otherwise run on for many minutes.
+    if (args.lifeline && process.ppid !== parent) return 130;
     const seed = args.firstSeed + i;
     const trace = args.trace ? (line: string) => console.log(line) : undefined;
     if (args.trace) console.log(`seed=${seed} ${describeParams(drawParams(seed, args.nodes))}`);
@@ -134,7 +141,7 @@ async function runInParallel(args: CliArgs, jobs: number): Promise<number> {
     const first = args.firstSeed + j * per;
     const count = Math.min(per, args.firstSeed + args.seeds - first);
     if (count <= 0) continue;
-    const childArgs = [script, '--seeds', String(count), '--first-seed', String(first), '--jobs', '1'];
+    const childArgs = [script, '--seeds', String(count), '--first-seed', String(first), '--jobs', '1', '--lifeline'];
     if (args.nodes !== undefined) childArgs.push('--nodes', String(args.nodes));
     if (args.ticks !== undefined) childArgs.push('--ticks', String(args.ticks));
     if (args.bug !== undefined) childArgs.push('--bug', args.bug);
