@@ -32,7 +32,7 @@ export interface BenchAllOptions {
   catchUpWrites: number;
   /** Rounds of the catch-up figure (stop a follower, write, start it); the median is the figure. */
   catchUps: number;
-  /** Run the shared cluster with warm spares (`up --warm-spares`). */
+  /** Run the shared cluster with warm spares (the default; `--no-warm-spares` turns them off). */
   warmSpares: boolean;
   memoryWrites: number;
   only: FigureName[];
@@ -67,7 +67,7 @@ export function parseBenchAllFlags(f: BenchAllFlags): BenchAllOptions {
     failovers: f.failovers === undefined ? 10 : int('--failovers', f.failovers, 1, 100),
     catchUpWrites: f.catchUpWrites === undefined ? 10_000 : int('--catch-up-writes', f.catchUpWrites, 1, 10_000_000),
     catchUps: f.catchUps === undefined ? 5 : int('--catch-ups', f.catchUps, 1, 100),
-    warmSpares: f.warmSpares === true,
+    warmSpares: f.warmSpares !== false,
     memoryWrites: f.memoryWrites === undefined ? 1_000_000 : int('--memory-writes', f.memoryWrites, 1, 100_000_000),
     only,
     json: f.json === true,
@@ -200,7 +200,7 @@ export async function runBenchAll(o: BenchAllOptions, io: BenchIo): Promise<numb
         }
       }
       if (want('catchup')) {
-        const label = `catch-up after missing ${formatInt(o.catchUpWrites)} writes${o.catchUps > 1 ? ` (median of ${o.catchUps})` : ''}${o.warmSpares ? ', warm spares' : ''}`;
+        const label = `catch-up after missing ${formatInt(o.catchUpWrites)} writes${o.catchUps > 1 ? ` (median of ${o.catchUps})` : ''}${o.warmSpares ? '' : ', no warm spares'}`;
         try {
           // Like failover, a median of several rounds: one restart is one sample of a noisy machine.
           const rounds: CatchUpResult[] = [];

@@ -35,7 +35,7 @@ export interface FreshClusterOptions {
   /** Write a heap snapshot of a child into DIR when it receives SIGUSR2 (diagnosis). */
   heapDir?: string | undefined;
   readyTimeoutMs?: number;
-  /** Warm spares for nodes that are down (`up --warm-spares`). */
+  /** Warm spares for nodes that are down (default on; false = `up --no-warm-spares`). */
   warmSpares?: boolean;
 }
 
@@ -70,7 +70,7 @@ export async function startFreshCluster(o: FreshClusterOptions): Promise<BenchCl
   try {
     c = await startInProcessCluster({
       nodes: o.nodes, dir: o.dir, tempPrefix: 'rs-bench-', nodeArgs: o.nodeArgs ?? [], cliEntry: CLI_ENTRY,
-      stopGraceMs: 5000, readyTimeoutMs: o.readyTimeoutMs ?? 60_000, purpose: 'benchmark', warmSpares: o.warmSpares === true,
+      stopGraceMs: 5000, readyTimeoutMs: o.readyTimeoutMs ?? 60_000, purpose: 'benchmark', warmSpares: o.warmSpares !== false,
     });
   } catch (err) {
     restoreEnv();

@@ -27,7 +27,7 @@ export interface InProcessClusterOptions {
   readonly random?: () => number;
   /** What the cluster is for, in the not-ready error ("benchmark", "chaos"). */
   readonly purpose: string;
-  /** Warm spares for nodes that are down (`up --warm-spares`). */
+  /** Warm spares for nodes that are down (default on; false = `up --no-warm-spares`). */
   readonly warmSpares?: boolean;
 }
 
@@ -73,7 +73,7 @@ export async function startInProcessCluster(o: InProcessClusterOptions): Promise
     const basePort = await freePortBlock(o.nodes + 1, CLUSTER_DEFAULTS.host);
     const spec = resolveClusterSpec({ nodes: o.nodes, basePort, proxyPort: basePort + o.nodes, dir, nodeArgs: o.nodeArgs });
     await preflight(spec);
-    sup = await Supervisor.start({ spec, cliEntry: o.cliEntry, stopGraceMs: o.stopGraceMs, readyTimeoutMs: o.readyTimeoutMs, warmSpares: o.warmSpares === true, ...(o.random ? { random: o.random } : {}) });
+    sup = await Supervisor.start({ spec, cliEntry: o.cliEntry, stopGraceMs: o.stopGraceMs, readyTimeoutMs: o.readyTimeoutMs, warmSpares: o.warmSpares !== false, ...(o.random ? { random: o.random } : {}) });
   } catch (err) {
     await removeTemp();
     throw err;

@@ -145,7 +145,7 @@ async function startOrExplain(opts: UpOptions & { terminal?: { out: TextSink; co
       ...(opts.terminal ? { terminal: opts.terminal } : {}),
       ...(opts.readyTimeoutMs !== undefined ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
       ...(opts.stopGraceMs !== undefined ? { stopGraceMs: opts.stopGraceMs } : {}),
-      warmSpares: opts.warmSpares === true,
+      warmSpares: opts.warmSpares !== false,
     });
   } catch (err) {
     if (err instanceof ControlSocketError) throw new SupervisorError('USAGE', err.message);

@@ -40,10 +40,10 @@ export interface SupervisorOptions {
   /** For `random` / `follower` targets; seeded by scenarios. */
   random?: () => number;
   /**
-   * Keep a warm spare for every node that is down (`up --warm-spares`). Off by default: with spares
-   * a restarted node rejoins within ~50 ms, and under heavy CPU contention (three scenario clusters
-   * and the simulator on two cores) that made the follower-outage scenario see an extra election in
-   * 2–5 of 21 runs, against none (and once in a CI run) without spares; not explained yet (README).
+   * Keep a warm spare for every node that is down (on unless false; `up --no-warm-spares`): a
+   * restarted node then answers in ~50 ms instead of ~150–250 ms of Node start-up. (It was opt-in
+   * while an extra election after fast restarts under heavy CPU contention was unexplained; with
+   * the stream transport that stress test passed 42 of 42 runs with spares: README.)
    */
   warmSpares?: boolean;
 }
@@ -125,7 +125,7 @@ export class Supervisor {
     this.#clusterLog.on('error', () => undefined); // a full disk must not take the cluster down
     this.#muxes.push(new LogMux({ out: { write: (t: string) => this.#clusterLog.write(t) }, color: false, logsDir: dir }));
     if (opts.terminal !== undefined) this.#muxes.push(new LogMux({ out: opts.terminal.out, color: opts.terminal.color }));
-    const specs = childSpecs(opts.spec, opts.cliEntry, opts.stopGraceMs, { warmSpares: opts.warmSpares === true });
+    const specs = childSpecs(opts.spec, opts.cliEntry, opts.stopGraceMs, { warmSpares: opts.warmSpares !== false });
     const ids = nodeIds(opts.spec);
     this.children = specs.map((childSpec, i) => {
       const id = ids[i] ?? null;
@@ -293,7 +293,7 @@ export class Supervisor {
   }
 
   #scheduleSpare(sc: SupervisedChild): void {
-    if (this.#down !== null || this.#opts.warmSpares !== true) return;
+    if (this.#down !== null || this.#opts.warmSpares === false) return;
     const t = setTimeout(() => {
       this.#spareTimers.delete(t);
       if (this.#down === null && sc.child.pid === null) void sc.child.prewarm().catch(() => false);

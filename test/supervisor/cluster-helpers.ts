@@ -36,7 +36,7 @@ export class TestCluster {
   }
 
   upArgs(): string[] {
-    return ['up', '-d', '--nodes', String(this.nodes), '--base-port', String(this.basePort), '--proxy-port', String(this.proxyPort), '--stop-grace-ms', '3000', '--warm-spares'];
+    return ['up', '-d', '--nodes', String(this.nodes), '--base-port', String(this.basePort), '--proxy-port', String(this.proxyPort), '--stop-grace-ms', '3000'];
   }
 
   /** Status through the control socket; records every pid (the supervisor's too). */

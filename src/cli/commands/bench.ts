@@ -75,7 +75,7 @@ export function register(program: Command): void {
     .option('--failovers <n>', 'kills of the leader for the failover median', '10')
     .option('--catch-up-writes <n>', 'writes a stopped follower misses before the catch-up figure', '10000')
     .option('--catch-ups <n>', 'rounds of the catch-up figure (the median is reported)', '5')
-    .option('--warm-spares', 'run the cluster with warm spares (up --warm-spares): restarts skip Node\'s start-up')
+    .option('--no-warm-spares', 'run the cluster without warm spares (up --no-warm-spares): every restart pays Node\'s start-up')
     .option('--memory-writes <n>', 'writes before node memory is read (the target is stated for 1000000)', '1000000')
     .option('--only <list>', 'comma list of write, leader, seq, read, failover, catchup, memory, storage')
     .option('--json', 'one JSON document on stdout')
