@@ -139,6 +139,8 @@ export interface StreamServerOptions {
   readonly log: Logger;
   /** Called for every valid batch, in the order received. */
   readonly deliver: (from: NodeId, messages: readonly Message[]) => void;
+  /** Called when a peer's open stream ends from its side (not when we close it: a bad frame, shutdown). */
+  readonly lost?: (from: NodeId) => void;
 }
 
 /** Refuses an upgrade with a JSON error, as any other endpoint would answer it, and closes. */
@@ -176,7 +178,13 @@ export function acceptPeerStreams(server: { on(event: 'upgrade', fn: (req: Incom
     socket.setNoDelay(true);
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${PEER_STREAM_PROTOCOL}\r\n\r\n`);
     open.add(socket);
-    socket.on('close', () => open.delete(socket));
+    let ours = false; // closed by us: a bad frame, or shutdown
+    socket.on('close', () => {
+      if (open.delete(socket) && !ours) o.lost?.(from);
+    });
+    // The HTTP server's sockets allow half-open: a peer's FIN (its process died) would end only
+    // the reading side and never close the socket. Nothing is ever written back: close it.
+    socket.on('end', () => socket.destroy());
     const reader = new FrameReader();
     const onChunk = (chunk: Buffer): void => {
       const frames = reader.push(chunk);
@@ -196,13 +204,15 @@ export function acceptPeerStreams(server: { on(event: 'upgrade', fn: (req: Incom
     };
     const drop = (why: string): void => {
       o.log.warn({ peer: from }, `closing the message stream from node ${from}: ${why}`);
+      ours = true;
       socket.destroy();
     };
     socket.on('data', onChunk);
     if (head.length > 0) onChunk(head);
   });
   return () => {
-    for (const s of open) s.destroy();
+    const all = [...open];
     open.clear();
+    for (const s of all) s.destroy();
   };
 }

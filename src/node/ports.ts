@@ -12,6 +12,7 @@ export interface RaftCore {
   readIndex(ctx: string): void;
   transferLeadership(to: NodeId): boolean;
   peerStarted(from: NodeId): void;
+  peerLost(from: NodeId): void;
   campaign(): void;
   hasReady(): boolean;
   ready(): Ready;

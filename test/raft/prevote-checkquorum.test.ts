@@ -129,3 +129,92 @@ test('§4.2.3: a leader ignores a disruptive higher-term vote request', () => {
   assert.equal(r.term, 2);
   assert.deepEqual(sentBy(r, 'VoteResp'), []);
 });
+
+// --- peerLost: the transport saw the leader's connection close (a hint that only saves time).
+
+test('peerLost: a follower that loses its leader\'s connection stands within a few ticks, its turn set by id', () => {
+  for (const jitter of [0, 1]) {
+    const f = core(2, { terms: [1], hard: { term: 1 }, randInt: (n) => Math.min(jitter, n - 1) });
+    follow(f, 1, 1);
+    ticks(f, 2);
+    f.peerLost(3); // not the leader: nothing changes
+    assert.equal(f.status().leader, 1);
+    f.peerLost(1);
+    assert.equal(f.status().leader, 0, 'the leader is no longer counted as live');
+    flush(f);
+    ticks(f, jitter);
+    assert.equal(sentBy(f, 'PreVote').length, 0, `not before ${jitter + 1} tick(s)`);
+    f.tick();
+    assert.deepEqual(sentBy(f, 'PreVote').map((m) => m.to).sort(), [1, 3], `a pre-vote after ${jitter + 1} tick(s)`);
+    assert.equal(f.term, 1, 'a pre-vote, not a new term');
+  }
+  // Node 3 is second of the remaining voters [2, 3]: it waits two ticks longer.
+  const second = core(3, { terms: [1], hard: { term: 1 } });
+  follow(second, 1, 1);
+  second.peerLost(1);
+  flush(second);
+  ticks(second, 2);
+  assert.equal(sentBy(second, 'PreVote').length, 0, 'not in the first turn');
+  second.tick();
+  assert.equal(sentBy(second, 'PreVote').length, 2, 'in its own turn, tick 3');
+});
+
+test('peerLost: a follower that also lost the leader grants the pre-vote; one that still hears it refuses', () => {
+  const candidate = core(2, { terms: [1], hard: { term: 1 } });
+  follow(candidate, 1, 1);
+  candidate.peerLost(1);
+  flush(candidate);
+  ticks(candidate, 1);
+  const pre = sentBy(candidate, 'PreVote').find((m) => m.to === 3);
+  assert.ok(pre);
+  const lost = core(3, { terms: [1], hard: { term: 1 } });
+  follow(lost, 1, 1);
+  lost.peerLost(1);
+  flush(lost);
+  lost.step(pre);
+  assert.deepEqual(sentBy(lost, 'PreVoteResp').map((m) => (m as { granted: boolean }).granted), [true]);
+  const hearing = core(3, { terms: [1], hard: { term: 1 } });
+  follow(hearing, 1, 1);
+  hearing.step(pre);
+  assert.equal(sentBy(hearing, 'PreVoteResp').length, 0, 'inside the leader lease: ignored');
+});
+
+test('peerLost: a leader, a candidate, or a false alarm changes nothing lasting', () => {
+  const l = core(1, { terms: [1], hard: { term: 1 } });
+  makeLeader(l);
+  l.peerLost(2);
+  assert.equal(l.role, 'leader');
+  // A live leader's next append makes the follower follow it again, its timer reset.
+  const f = core(2, { terms: [1], hard: { term: 1 } });
+  follow(f, 1, 1);
+  f.peerLost(1);
+  follow(f, 1, 1);
+  assert.equal(f.status().leader, 1);
+  ticks(f, ELECTION_TICK - 1);
+  assert.equal(sentBy(f, 'PreVote').length, 0, 'back on the normal election timeout');
+  // In a network: the leader's connection to one follower resets, the leader stays, the term stays.
+  for (let seed = 1; seed <= 10; seed++) {
+    const net = new Network({ seed });
+    const leader = net.electLeader();
+    const term = net.raft(leader).term;
+    const other = net.ids.find((id) => id !== leader) ?? 0;
+    net.raft(other).peerLost(leader);
+    net.tick(5 * ELECTION_TICK);
+    net.assertSafe();
+    assert.equal(net.leader(), leader, `seed ${seed}: same leader`);
+    assert.equal(net.raft(leader).term, term, `seed ${seed}: same term`);
+  }
+});
+
+test('peerLost: after a leader crash the others elect a new one within a few ticks', () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const net = new Network({ seed });
+    const leader = net.electLeader();
+    net.crash(leader);
+    for (const id of net.ids) if (id !== leader) net.raft(id).peerLost(leader);
+    net.tick(ELECTION_TICK / 2);
+    const next = net.leader();
+    assert.ok(next !== undefined && next !== leader, `seed ${seed}: a new leader within half an election timeout (got ${String(next)})`);
+    net.assertSafe();
+  }
+});
