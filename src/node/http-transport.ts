@@ -141,11 +141,29 @@ class PeerLink {
 
   #write(s: Socket, messages: Message[]): void {
     const body: WireBatch = { from: this.o.self, messages };
-    s.write(encodeFrame(JSON.stringify(body)));
+    s.write(encodeFrame(JSON.stringify(body)), this.#flushed);
     this.sentBatches++;
-    if (s.writableLength > 0 && this.#stallTimer === undefined) {
-      this.#stallTimer = setTimeout(() => this.#lost(s, `took no data for ${this.o.timeoutMs} ms`, true), this.o.timeoutMs);
-    }
+    if (s.writableLength > 0 && this.#stallTimer === undefined) this.#watchStall(s, performance.now());
+  }
+
+  /** When the kernel last took a frame (a write's callback). */
+  #flushedAt = 0;
+  readonly #flushed = (): void => {
+    this.#flushedAt = performance.now();
+  };
+
+  /**
+   * Cuts the stream if data stays pending for a whole timeout without the kernel taking any of it
+   * (a frozen peer). `drain` alone cannot say so: it only fires after a write that filled the
+   * buffer, so a timer cleared by it would cut healthy streams that never filled theirs.
+   */
+  #watchStall(s: Socket, since: number): void {
+    this.#stallTimer = setTimeout(() => {
+      this.#stallTimer = undefined;
+      if (this.#stream !== s || s.writableLength === 0) return;
+      if (this.#flushedAt > since) this.#watchStall(s, performance.now());
+      else this.#lost(s, `took no data for ${this.o.timeoutMs} ms`, true);
+    }, this.o.timeoutMs);
   }
 
   /**
