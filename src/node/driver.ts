@@ -232,12 +232,6 @@ export class NodeDriver {
     this.#kick();
   }
 
-  /** Peer `from`'s message stream to us closed: if it led us, stand soon (Raft.peerLost). */
-  peerLost(from: NodeId): void {
-    this.#inOps.push(() => this.#raft.peerLost(from));
-    this.#kick();
-  }
-
   /** Start an election now (admin). */
   campaign(): void {
     this.#inOps.push(() => this.#raft.campaign());

@@ -68,9 +68,6 @@ class PeerLink {
   #coalesceTimer: NodeJS.Timeout | undefined;
   #down = false;
   #closed = false;
-  /** Counters for tests. */
-  sentBatches = 0;
-  failedBatches = 0;
 
   constructor(
     readonly id: NodeId,
@@ -142,7 +139,6 @@ class PeerLink {
   #write(s: Socket, messages: Message[]): void {
     const body: WireBatch = { from: this.o.self, messages };
     s.write(encodeFrame(JSON.stringify(body)), this.#flushed);
-    this.sentBatches++;
     if (s.writableLength > 0 && this.#stallTimer === undefined) this.#watchStall(s, performance.now());
   }
 
@@ -194,7 +190,6 @@ class PeerLink {
       },
       (err: unknown) => {
         this.#connecting = false;
-        this.failedBatches++;
         this.#queue = [];
         this.#markDown(describeError(err));
       },
@@ -206,7 +201,6 @@ class PeerLink {
     if (this.#stream !== s) return;
     this.#stream = undefined;
     this.#clearStall();
-    this.failedBatches++;
     this.#markDown(why);
   }
 

@@ -139,8 +139,6 @@ export interface StreamServerOptions {
   readonly log: Logger;
   /** Called for every valid batch, in the order received. */
   readonly deliver: (from: NodeId, messages: readonly Message[]) => void;
-  /** Called when a peer's open stream ends from its side (not when we close it: a bad frame, shutdown). */
-  readonly lost?: (from: NodeId) => void;
 }
 
 /** Refuses an upgrade with a JSON error, as any other endpoint would answer it, and closes. */
@@ -178,10 +176,7 @@ export function acceptPeerStreams(server: { on(event: 'upgrade', fn: (req: Incom
     socket.setNoDelay(true);
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${PEER_STREAM_PROTOCOL}\r\n\r\n`);
     open.add(socket);
-    let ours = false; // closed by us: a bad frame, or shutdown
-    socket.on('close', () => {
-      if (open.delete(socket) && !ours) o.lost?.(from);
-    });
+    socket.on('close', () => open.delete(socket));
     // The HTTP server's sockets allow half-open: a peer's FIN (its process died) would end only
     // the reading side and never close the socket. Nothing is ever written back: close it.
     socket.on('end', () => socket.destroy());
@@ -204,7 +199,6 @@ export function acceptPeerStreams(server: { on(event: 'upgrade', fn: (req: Incom
     };
     const drop = (why: string): void => {
       o.log.warn({ peer: from }, `closing the message stream from node ${from}: ${why}`);
-      ours = true;
       socket.destroy();
     };
     socket.on('data', onChunk);

@@ -12,7 +12,6 @@ export interface RaftCore {
   readIndex(ctx: string): void;
   transferLeadership(to: NodeId): boolean;
   peerStarted(from: NodeId): void;
-  peerLost(from: NodeId): void;
   campaign(): void;
   hasReady(): boolean;
   ready(): Ready;

@@ -193,26 +193,6 @@ export class Raft {
     onPeerStarted(this, from);
   }
 
-  /**
-   * A hint that `from`'s connection to us closed (its process ended, or the link was reset). Raft's
-   * safety never depends on it; it only saves time. A follower that loses its leader's connection
-   * stops counting it as live (no lease against pre-votes, see step) and stands within a few ticks
-   * instead of after a whole randomized election timeout. Every follower sees a dead leader's
-   * connection close at the same moment, so they take turns by id: the k-th of the remaining voters
-   * stands after 2k+1 or 2k+2 ticks, and the first (if its log is up to date) has won before the
-   * next begins — no split vote. If the leader is in fact alive, the other followers still hear it
-   * and refuse the pre-vote, and its next append makes this node follow it again: the hint costs
-   * at most one failed pre-vote.
-   */
-  peerLost(from: NodeId): void {
-    this.assertNotInReady('peerLost');
-    if (this.role !== 'follower' || from === this.id || from !== this.leader) return;
-    this.leader = NONE;
-    const rank = this.peers.filter((p) => p !== from).indexOf(this.id);
-    const soon = 1 + 2 * rank + this.cfg.randInt(2);
-    this.electionElapsed = Math.max(this.electionElapsed, this.randomizedElectionTimeout - soon);
-  }
-
   /** Leader: bring `to` up to date, then tell it to campaign at once (thesis §3.10). */
   transferLeadership(to: NodeId): boolean {
     this.assertNotInReady('transferLeadership');

@@ -43,7 +43,7 @@ export interface SupervisorOptions {
    * Keep a warm spare for every node that is down (on unless false; `up --no-warm-spares`): a
    * restarted node then answers in ~50 ms instead of ~150–250 ms of Node start-up. (It was opt-in
    * while an extra election after fast restarts under heavy CPU contention was unexplained; with
-   * the stream transport that stress test passed 42 of 42 runs with spares: README.)
+   * the stream transport that stress test failed 1 of 42 runs with spares, against 2–5 of 21: README.)
    */
   warmSpares?: boolean;
 }

@@ -36,7 +36,6 @@ class FakeCore implements RaftCore {
   readIndex(ctx: string): void { this.#guard('readIndex'); this.readCtxs.push(ctx); }
   transferLeadership(): boolean { return false; }
   peerStarted(): void {}
-  peerLost(): void {}
   campaign(): void {}
   hasReady(): boolean { return this.readies.length > 0; }
   ready(): Ready {

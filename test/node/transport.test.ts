@@ -27,7 +27,7 @@ async function receiver(id: number, members: number[], faults = new FaultFilter(
     state.received++;
     return dropsFrom(peer);
   };
-  const driver = { deliver: (ms: readonly Message[]) => { state.batches++; got.push(...ms); }, peerLost: () => undefined };
+  const driver = { deliver: (ms: readonly Message[]) => { state.batches++; got.push(...ms); } };
   const config = { id, peers: new Map(members.map((m) => [m, 'http://127.0.0.1:1'])) } as unknown as NodeConfig;
   const ctx = { config, driver, faults, snapshots: new SnapshotReceiver(() => memoryIncomingSnapshot(), log), log, startedAt: 0 } as unknown as NodeContext;
   const app = Fastify(hardenedServerOptions(undefined, log));

@@ -284,9 +284,6 @@ class Simulation implements ClientHost, FaultHost {
       if (h.kind === 'write') this.clients.onWriteIndefinite(h.client, h.opId);
       else this.clients.onReadFailed(h.client, h.opId);
     }
-    // The transport's hint: the crashed node's connections close (HttpTransport, Raft.peerLost).
-    // Every running node hears it, even across a partition: a hint must never matter for safety.
-    for (const o of this.nodes) if (o !== n && !o.paused) o.raft?.peerLost(n.id);
   }
 
   pause(n: SimNode, ticks: number): void {

@@ -36,10 +36,6 @@ export function raftRoutes(ctx: NodeContext): FastifyPluginAsync {
       deliver: (from, messages) => {
         if (!ctx.faults.dropsFrom(from)) ctx.driver.deliver(messages);
       },
-      // A killed leader's stream ends at once: its followers stand without waiting out a timeout.
-      lost: (from) => {
-        if (!ctx.faults.dropsFrom(from)) ctx.driver.peerLost(from);
-      },
     });
     app.addHook('preClose', (done) => {
       closeStreams();
