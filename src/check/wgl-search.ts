@@ -12,7 +12,9 @@
 // compactly). Two reductions on top, each argued where it is applied:
 // - read-only ops that are legal now are linearized at once, without branching;
 // - 'info' ops are tried only after every candidate with a known return (event-lists.ts), and
-//   once every op with a known return is placed we stop: the rest go last, or never happened.
+//   once every op with a known return is placed we stop: the rest go last, or never happened;
+// - of several 'info' ops with the same effect (same opcode and operands; typically puts of values
+//   nobody read), only the earliest-invoked unplaced one is a candidate (see `sameBefore`).
 import { EventLists } from './event-lists.js';
 import { LinearizedSet, VisitedCache } from './linearized-set.js';
 import { type CompiledKey, ILLEGAL, isReadOnly, step } from './register-model.js';
@@ -52,6 +54,23 @@ export function searchKey(c: CompiledKey, deadline: number, now: () => number): 
   const cache = new VisitedCache(ev.finite);
   const readOnly = new Uint8Array(n);
   for (let i = 0; i < n; i++) readOnly[i] = isReadOnly(c, i) ? 1 : 0;
+  // Symmetry reduction for info ops. Two info ops with the same opcode and operands are
+  // interchangeable except for their invoke times, and neither ever returns. So any valid order
+  // that places some of them can be rewritten to place, at the same positions, the earliest-invoked
+  // unplaced ones instead: the i-th placement happens no earlier than i ops of the class were
+  // callable, so the i-th earliest is callable too. Hence only the earliest unplaced op of each
+  // class is tried, the placed ones of a class always form a prefix in invoke order, and checking
+  // that the op just before (`sameBefore`) is placed is enough. Without this, k identical info puts
+  // give 2^k linearized sets that the cache cannot tell apart.
+  const sameBefore = new Int32Array(n).fill(-1);
+  const lastOfClass = new Map<string, number>();
+  for (let node = next[ev.headInfo] as number; node !== ev.tailInfo; node = next[node] as number) {
+    const op = nodeOp[node] as number;
+    const cls = `${c.code[op]}:${c.a[op]}:${c.b[op]}`;
+    sameBefore[op] = lastOfClass.get(cls) ?? -1;
+    lastOfClass.set(cls, op);
+  }
+  const placed = new Uint8Array(n);
 
   // The stack of linearized ops (as call nodes), with what is needed to undo each.
   let state = c.initial;
@@ -89,6 +108,7 @@ export function searchKey(c: CompiledKey, deadline: number, now: () => number): 
     chain = { op, parent: chain };
     state = ns;
     ev.lift(node);
+    placed[op] = 1;
     if ((c.complete[op] as number) !== Infinity) remainingFinite--;
   };
 
@@ -106,6 +126,7 @@ export function searchKey(c: CompiledKey, deadline: number, now: () => number): 
       state = stackState[sp] as number;
       set.remove(topOp, stackP[sp] as number, stackOff[sp] as number, stackLen[sp] as number);
       ev.unlift(top);
+      placed[topOp] = 0;
       chain = (chain as Cell).parent;
       if ((c.complete[topOp] as number) !== Infinity) remainingFinite++;
       if (stackForced[sp] === 0) return top;
@@ -187,6 +208,11 @@ export function searchKey(c: CompiledKey, deadline: number, now: () => number): 
     }
 
     const op = nodeOp[entry] as number;
+    const before = sameBefore[op] as number;
+    if (before !== -1 && placed[before] === 0) {
+      entry = next[entry] as number; // an earlier identical info op is still unplaced: try that one
+      continue;
+    }
     const ns = readOnly[op] === 1 ? ILLEGAL : step(c, op, state); // legal read-only ops were forced
     // An info op that leaves the state as it is only uses up the op: subsumed by not placing it.
     if (ns !== ILLEGAL && !(firstReturn !== -1 && ns === state) && visit(op, ns)) {
