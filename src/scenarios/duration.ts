@@ -33,6 +33,7 @@ export function parseDuration(value: string | number): DurationResult {
   let consumed = 0;
   const seen = new Set<string>();
   let lastUnitMs = Infinity;
+  let fractional = false;
   for (let m = PART.exec(text); m !== null; m = PART.exec(text)) {
     const [, num, unit] = m as unknown as [string, string, string];
     const unitMs = UNIT_MS[unit] as number;
@@ -40,11 +41,16 @@ export function parseDuration(value: string | number): DurationResult {
     if (seen.has(unit) || unitMs >= lastUnitMs) return { ok: false, problem: `units out of order in "${text}" (write the largest first, e.g. 1m30s)` };
     seen.add(unit);
     lastUnitMs = unitMs;
-    total += Number(num) * unitMs;
+    // Exact decimal arithmetic: 32.047 * 1000 is 32046.999999999996 in floating point.
+    const [whole, frac = ''] = num.split('.') as [string, string?];
+    const scale = 10n ** BigInt(frac.length);
+    const scaled = BigInt(whole + frac) * BigInt(unitMs);
+    if (scaled % scale !== 0n) fractional = true;
+    total += Number(scaled / scale);
     consumed = PART.lastIndex;
   }
   if (consumed !== text.length || seen.size === 0) return { ok: false, problem: `"${text}"` };
-  if (!Number.isInteger(total)) return { ok: false, problem: `"${text}" is not a whole number of milliseconds` };
+  if (fractional) return { ok: false, problem: `"${text}" is not a whole number of milliseconds` };
   return checkRange(total);
 }
 

@@ -53,6 +53,9 @@ test('formatDuration reads naturally', () => {
   assert.equal(formatDuration(60_000), '1m');
   assert.equal(formatDuration(90_000), '1m30s');
   assert.equal(formatDuration(3_600_000), '1h');
+  // 32.047 * 1000 is not 32047 in floating point; the parser must still read it back exactly.
+  assert.equal(formatDuration(32_047), '32.047s');
+  assert.equal(ms('32.047s'), 32_047);
 });
 
 test('every duration formatDuration writes parses back to the same value', () => {

@@ -55,13 +55,14 @@ describe('raft-sup CLI usage errors (exit 2, one line)', { concurrency: true }, 
         cli(['status', '--dir', dir]),
         cli(['up', '-d', '--nodes', '0', '--dir', dir]),
         cli(['kill']),
-        cli(['up', '-d', '--base-port', String(busy - 1), '--proxy-port', String(await freePort()), '--dir', busyDir]),
+        // Node-1's port is the one held here: any other neighbour port could be taken by a parallel test.
+        cli(['up', '-d', '--base-port', String(busy), '--proxy-port', String(await freePort()), '--dir', busyDir]),
       ]);
       for (const r of [status, nodes, missing, port]) assert.equal(r.code, 2, r.stderr);
       assert.equal(oneLine(status.stderr), `raft-sup: no cluster is running in ${dir}; start one with \`raft-sup up -d --dir ${dir}\``);
       assert.equal(oneLine(nodes.stderr), 'raft-sup: --nodes: expected 1..9, received 0');
       assert.match(missing.stderr, /missing required argument 'target'/);
-      assert.equal(oneLine(port.stderr), `raft-sup: port ${busy} is already in use (needed for node-2); choose another with --base-port`);
+      assert.equal(oneLine(port.stderr), `raft-sup: port ${busy} is already in use (needed for node-1); choose another with --base-port`);
       assert.equal(existsSync(join(busyDir, 'supervisor.sock')), false, 'no supervisor was started');
       assert.equal(existsSync(dir), false, 'asking does not create the dir');
     } finally {
