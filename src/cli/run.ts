@@ -37,6 +37,13 @@ function isOneLineError(err: unknown): err is Error {
 
 /** Runs the CLI on `argv` (default: this process's arguments) and sets process.exitCode; unexpected errors exit 2. */
 export function runProcess(commands: Promise<readonly RegisterCommand[]> | readonly RegisterCommand[], argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // `raft-sup bench --help | head`: the reader went away. Stop quietly, as Unix tools do, rather
+  // than die of an unhandled EPIPE with a stack trace. A command that must clean up on it (the
+  // foreground `up` shuts its cluster down) registers its own handler, and this one stands aside.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' || process.stdout.listenerCount('error') > 1) return;
+    process.exit(Number(process.exitCode ?? 0));
+  });
   return Promise.resolve(commands)
     .then((c) => runCli(argv, c))
     .catch((err: unknown) => {

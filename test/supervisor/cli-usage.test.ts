@@ -4,13 +4,14 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { loadCommands } from '../../src/cli/commands/index.js';
 import { freePort } from '../../src/supervisor/port-check.js';
-import { cli } from './cluster-helpers.js';
+import { CLI, cli } from './cluster-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rs-usage-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -44,6 +45,16 @@ const failsWith = async (args: string[], re: RegExp): Promise<void> => {
 };
 
 describe('raft-sup CLI usage errors (exit 2, one line)', { concurrency: true }, () => {
+  test('a reader that goes away (`raft-sup bench --help | head -1`) ends the CLI quietly, no EPIPE stack trace', async () => {
+    const child = spawn(process.execPath, [CLI, 'bench', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // closed before the CLI (still loading) writes its help
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
+  });
+
   test('real processes: no cluster, a bad flag, a missing argument, a busy port → one line, exit 2', async () => {
     const dir = join(tmp, 'empty');
     const server = createServer();
