@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseBenchAllFlags, parseBenchFlags, BENCH_DEFAULTS } from '../../src/bench/index.js';
+import { FIRST_WARMUP_MS, loadOptions } from '../../src/bench/bench-all.js';
 import { median } from '../../src/bench/histogram.js';
 import { UsageError } from '../../src/shared/index.js';
 
@@ -73,6 +74,14 @@ test('bench-all flags: defaults, --only, and refusals', () => {
   assert.equal(parseBenchAllFlags({ memoryWrites: '200000' }).memoryWrites, 200_000);
   assert.throws(() => parseBenchAllFlags({ only: 'seq,bogus' }), /--only: expected a comma list/);
   assert.throws(() => parseBenchAllFlags({ failovers: '0' }), /--failovers/);
+});
+
+test('bench-all: the first load on the fresh cluster warms up at least FIRST_WARMUP_MS, the others as asked, 0 stays 0', () => {
+  const o = parseBenchAllFlags({});
+  assert.equal(loadOptions(o, 'write', 'proxy', 1, true).warmupMs, FIRST_WARMUP_MS);
+  assert.equal(loadOptions(o, 'write', 'proxy', 1, false).warmupMs, o.warmupMs);
+  assert.equal(loadOptions(parseBenchAllFlags({ warmup: '20s' }), 'read', 'proxy', 64, true).warmupMs, 20_000);
+  assert.equal(loadOptions(parseBenchAllFlags({ warmup: '0' }), 'write', 'leader', 64, true).warmupMs, 0);
 });
 
 test('median: odd and even counts, unsorted input, none', () => {
