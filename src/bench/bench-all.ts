@@ -171,10 +171,14 @@ export async function runBenchAll(o: BenchAllOptions, io: BenchIo): Promise<numb
       progress.clear();
       const c = cluster;
       let first = true; // the next load is the first on this cluster (see FIRST_WARMUP_MS)
+      const measureLoad = async (workload: Workload, target: BenchTarget, clients: number): ReturnType<typeof measure> => {
+        const r = await measure(c, loadOptions(o, workload, target, clients, first), progress, io.signal);
+        first = false;
+        return r;
+      };
       const load = async (name: FigureName, label: string, workload: Workload, target: BenchTarget, clients: number, tgt: string, check: Check, etcd: string): Promise<void> => {
         try {
-          const r = await measure(c, loadOptions(o, workload, target, clients, first), progress, io.signal);
-          first = false;
+          const r = await measureLoad(workload, target, clients);
           emit(rateFigure(name, label, r, tgt, check, etcd));
         } catch (err) {
           emit(failed(name, label, tgt, etcd, err));
@@ -185,8 +189,7 @@ export async function runBenchAll(o: BenchAllOptions, io: BenchIo): Promise<numb
       if (want('seq')) {
         const label = 'sequential writes via proxy (1 client), p50';
         try {
-          const r = await measure(c, loadOptions(o, 'write', 'proxy', 1, first), progress, io.signal);
-          first = false;
+          const r = await measureLoad('write', 'proxy', 1);
           const p50 = r.latencyMs.p50;
           emit({
             name: 'seq', label, value: p50, unit: 'ms', shown: formatMs(p50), target: '< 1.5 ms', met: p50 < 1.5, etcd: '2.5 ms',

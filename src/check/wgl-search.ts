@@ -9,7 +9,7 @@
 //
 // The cache makes it tractable: two paths that linearized the same set of ops and reached the same
 // register state have the same future, so the second is pruned (linearized-set.ts encodes sets
-// compactly). Two reductions on top, each argued where it is applied:
+// compactly). Three reductions on top, each argued where it is applied:
 // - read-only ops that are legal now are linearized at once, without branching;
 // - 'info' ops are tried only after every candidate with a known return (event-lists.ts), and
 //   once every op with a known return is placed we stop: the rest go last, or never happened;

@@ -70,7 +70,7 @@ export function register(program: Command): void {
     .command('bench-all', { hidden: true })
     .description('the standard benchmark set (npm run bench): one line per figure beside its target and etcd\'s reference')
     .option('--duration <d>', 'measured window of each throughput figure', '10s')
-    .option('--warmup <d>', 'warm-up before each throughput figure', '2s')
+    .option('--warmup <d>', 'warm-up before each throughput figure (the first on the fresh cluster gets at least 8 s, while V8 compiles the hot paths)', '2s')
     .option('--clients <n>', 'clients of the concurrent figures', '64')
     .option('--failovers <n>', 'kills of the leader for the failover median', '10')
     .option('--catch-up-writes <n>', 'writes a stopped follower misses before the catch-up figure', '10000')
